@@ -1,0 +1,72 @@
+# Regularization in Neural Networks - course commands. `make help` lists them.
+# Every target that needs Python sets up .venv first (only when it is missing
+# or pyproject.toml / requirements-lock.txt changed since the last set-up).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.course-installed
+KERNEL := regularization-course
+JOBS   ?= 2
+LAB_ARGS ?=
+
+NBVAL_ARGS := -p no:cacheprovider -n $(JOBS) --dist loadfile \
+	--nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--nbval-cell-timeout 600
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab test lint unit nbval notebooks exercises bench lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements-lock.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name "Python 3 (regularization course)" > /dev/null
+	@touch $(STAMP)
+	@echo "Course environment ready in $(VENV) (kernel: $(KERNEL))."
+
+setup: $(STAMP) ## Create .venv with the locked packages and register the course kernel
+
+lab: $(STAMP) ## Set up, then open JupyterLab on the course (LAB_ARGS=--no-browser on a server)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb $(LAB_ARGS)
+
+test: $(STAMP) lint unit nbval ## Set up, then run every check: ruff, unit tests, nbval
+	@echo "All tests passed."
+
+lint: $(STAMP) ## ruff lint and format check (notebooks included)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(STAMP) ## Unit tests of course_utils and of the course's demonstrated effects
+	$(PY) -m pytest tests -n $(JOBS) -q
+
+nbval: $(STAMP) ## Re-run notebooks: strict for notebooks/ and solutions/, lax for exercises/
+	$(PY) -m pytest --nbval notebooks solutions $(NBVAL_ARGS) -q
+	$(PY) -m pytest --nbval-lax exercises $(NBVAL_ARGS) -q
+
+notebooks: $(STAMP) ## Re-execute every committed notebook in place (fresh kernel, fixed seeds)
+	$(PY) -m course_utils.instructor.execute notebooks/*.ipynb $(wildcard solutions/*.ipynb)
+
+exercises: $(STAMP) ## Regenerate exercises/ from solutions/
+	$(PY) -m course_utils.instructor.exercises
+
+bench: $(STAMP) ## Time every notebook; write benchmarks/ and the README syllabus
+	$(PY) -m course_utils.instructor.bench
+
+lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirements-lock.txt
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test,browser]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
+		| grep -v '^course[-_]utils' > requirements-lock.txt
+	rm -rf .lock-venv
+	@echo "requirements-lock.txt rewritten; run 'make notebooks' and commit both."
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

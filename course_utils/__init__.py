@@ -1,0 +1,60 @@
+"""Companion package of the course *Regularization in Neural Networks*.
+
+The package holds the scaffolding that the notebooks share, so that the
+notebooks themselves can show what a learner should learn (the model code,
+the Keras layers, the scikit-learn estimator calls).
+
+Learner-facing modules (imported from the notebooks):
+
+* :mod:`course_utils.notebook`  - one-call notebook set-up (seeds, quiet TensorFlow, display defaults)
+* :mod:`course_utils.data`      - data generators with known ground truth
+* :mod:`course_utils.plotting`  - plotting helpers (``ax=None``, return the Axes)
+
+Instructor tooling lives in :mod:`course_utils.instructor` and is never
+imported by the learner-facing modules.
+
+Importing the package is cheap: submodules load on first use and TensorFlow
+is only imported by code that trains a network.
+
+>>> import course_utils
+>>> course_utils.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# Learner-facing submodules, loaded lazily on first attribute access so that
+# ``import course_utils`` stays well under the 0.3 s import budget.
+_SUBMODULES = (
+    "checks",
+    "data",
+    "notebook",
+    "plotting",
+    "quiz",
+    "training",
+    "widgets",
+)
+
+__all__ = ["__version__", "setup_notebook", *_SUBMODULES]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from course_utils.notebook import setup_notebook
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"course_utils.{name}")
+    if name == "setup_notebook":
+        from course_utils.notebook import setup_notebook
+
+        return setup_notebook
+    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

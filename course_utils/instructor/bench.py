@@ -1,0 +1,157 @@
+"""``make bench``: time every notebook in a fresh kernel and check the course budgets.
+
+Writes ``benchmarks/notebooks.csv`` (notebook, wall seconds, peak kernel
+memory) and ``benchmarks/README.md`` (the same as a Markdown table, plus the
+import time of ``course_utils``), refreshes the syllabus table in the README
+between its markers, and prints which budgets are exceeded. Exceeding a budget
+is reported, not fatal.
+
+    python -m course_utils.instructor.bench [--skip-readme] [NOTEBOOK ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from course_utils.instructor.execute import measure_notebook
+
+__all__ = ["BUDGETS", "notebook_title", "time_import", "syllabus_table", "main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
+BUDGETS = {
+    "import_seconds": 0.3,
+    "notebook_seconds": 45.0,
+    "notebook_memory_mib": 2048.0,
+}
+SYLLABUS_START = "<!-- syllabus:start -->"
+SYLLABUS_END = "<!-- syllabus:end -->"
+
+
+def notebook_title(path: Path) -> tuple[str, str]:
+    """(title, topics) from the first Markdown cell: its ``# `` heading and its ``**Topics:**`` line."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = "".join(cell.get("source", []))
+        title = next((ln[2:].strip() for ln in source.splitlines() if ln.startswith("# ")), "")
+        topics = next(
+            (ln.split(":**", 1)[1].strip() for ln in source.splitlines()
+             if ln.startswith("**Topics:**")), "")
+        return title, topics
+    return Path(path).stem, ""
+
+
+def time_import(repeats: int = 7) -> dict:
+    """Median wall time of ``import course_utils`` in fresh interpreters, and whether TF loaded."""
+    code = (
+        "import sys, time; t = time.perf_counter(); import course_utils; "
+        "print(time.perf_counter() - t, 'tensorflow' in sys.modules)"
+    )
+    times, tf_loaded = [], False
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split()
+        times.append(float(out[0]))
+        tf_loaded |= out[1] == "True"
+    return {"import_seconds": statistics.median(times), "tensorflow_imported": tf_loaded}
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else (
+        f"{value:.{digits}f}")
+
+
+def syllabus_table(rows: list[dict]) -> str:
+    """The README's syllabus: one row per course notebook with its measured runtime."""
+    lines = ["| Notebook | Topics | Runtime (s) | Peak memory (MiB) |", "|---|---|---:|---:|"]
+    for row in rows:
+        path = Path(row["notebook"])
+        if path.parent.name != "notebooks":
+            continue
+        title, topics = notebook_title(ROOT / path)
+        lines.append(f"| [{title or path.stem}]({path.as_posix()}) | {topics} | "
+                     f"{_fmt(row['wall_seconds'])} | {_fmt(row['peak_memory_mib'], 0)} |")
+    return "\n".join(lines)
+
+
+def _update_readme(table: str) -> bool:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(SYLLABUS_START) + ".*?" + re.escape(SYLLABUS_END), re.S)
+    if not pattern.search(text):
+        return False
+    new = pattern.sub(lambda _: f"{SYLLABUS_START}\n{table}\n{SYLLABUS_END}", text)
+    readme.write_text(new, encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.instructor.bench",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
+    parser.add_argument("--skip-readme", action="store_true")
+    args = parser.parse_args(argv)
+
+    paths = args.notebooks or [p for d in NOTEBOOK_DIRS for p in sorted((ROOT / d).glob("*.ipynb"))]
+    rows, exceeded = [], []
+    for path in paths:
+        path = Path(path).resolve()
+        row = measure_notebook(path)
+        row["notebook"] = path.relative_to(ROOT).as_posix()
+        rows.append(row)
+        flag = ""
+        if row.get("error"):
+            flag = f"  ERROR: {row['error']}"
+        print(f"{row['notebook']:55s} {_fmt(row['wall_seconds']):>7s} s "
+              f"{_fmt(row['peak_memory_mib'], 0):>6s} MiB{flag}", flush=True)
+        if row["wall_seconds"] > BUDGETS["notebook_seconds"]:
+            exceeded.append(f"{row['notebook']}: {row['wall_seconds']:.1f} s > "
+                            f"{BUDGETS['notebook_seconds']:.0f} s")
+        if row["peak_memory_mib"] > BUDGETS["notebook_memory_mib"]:
+            exceeded.append(f"{row['notebook']}: {row['peak_memory_mib']:.0f} MiB > "
+                            f"{BUDGETS['notebook_memory_mib']:.0f} MiB")
+
+    imp = time_import()
+    print(f"import course_utils: {imp['import_seconds']:.3f} s (median of 7), "
+          f"TensorFlow imported: {imp['tensorflow_imported']}")
+    if imp["import_seconds"] > BUDGETS["import_seconds"]:
+        exceeded.append(f"import course_utils: {imp['import_seconds']:.3f} s > 0.3 s")
+    if imp["tensorflow_imported"]:
+        exceeded.append("import course_utils imports TensorFlow")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with open(args.out / "notebooks.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ["notebook", "wall_seconds", "peak_memory_mib", "error"])
+        writer.writeheader()
+        writer.writerows(rows)
+    md = ["# Benchmarks", "", "Written by `make bench`: each notebook executed in a fresh kernel.",
+          "", "| Notebook | Wall (s) | Peak kernel memory (MiB) |", "|---|---:|---:|"]
+    md += [f"| {r['notebook']} | {_fmt(r['wall_seconds'])} | {_fmt(r['peak_memory_mib'], 0)} |"
+           for r in rows]
+    md += ["", f"`import course_utils`: {imp['import_seconds']:.3f} s (median of 7 fresh "
+           f"interpreters); TensorFlow imported: {imp['tensorflow_imported']}.", "",
+           "Budgets: " + ", ".join(f"{k} {v:g}" for k, v in BUDGETS.items()) + ".", ""]
+    md += ["Exceeded: " + ("none." if not exceeded else "")] + [f"- {e}" for e in exceeded]
+    (args.out / "README.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    if not args.skip_readme and not args.notebooks:
+        _update_readme(syllabus_table(rows))
+
+    print("\nBudgets exceeded:" if exceeded else "\nAll budgets met.")
+    for line in exceeded:
+        print("  -", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Execute a notebook in a fresh kernel: the one place that runs notebooks for the project.
+
+``make notebooks`` (re-executing the committed notebooks in place), ``make
+bench`` (timing them) and the grader all call :func:`execute_notebook`.
+
+Command line::
+
+    python -m course_utils.instructor.execute notebooks/01_tutorial_examples.ipynb   # in place
+    python -m course_utils.instructor.execute --measure notebooks/00_welcome.ipynb   # time only
+
+The stored result is reproducible: a fixed hash seed for the kernel, no timing
+metadata, and widget model ids renumbered in order of appearance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "COURSE_KERNEL",
+    "CELL_TIMEOUT",
+    "ExecutionResult",
+    "course_kernel_name",
+    "execute_notebook",
+    "execute_in_place",
+    "measure_notebook",
+    "main",
+]
+
+COURSE_KERNEL = "regularization-course"
+CELL_TIMEOUT = 300  # seconds per cell
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "KERAS_BACKEND": "tensorflow",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@dataclass
+class ExecutionResult:
+    """What :func:`execute_notebook` did: the executed notebook and how it went."""
+
+    notebook: object
+    wall_seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def course_kernel_name() -> str:
+    """The course kernel if it is registered, otherwise the current Python's ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        names = KernelSpecManager().find_kernel_specs()
+    except Exception:  # pragma: no cover - broken Jupyter paths
+        names = {}
+    return COURSE_KERNEL if COURSE_KERNEL in names else "python3"
+
+
+def kernel_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(KERNEL_ENV)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _normalise(nb) -> None:
+    """Make the stored notebook byte-for-byte repeatable."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    ids: dict[str, str] = {}
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        if "id" in cell:
+            cell["id"] = f"cell-{index:03d}"
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(_WIDGET_MIME)
+            if view and "model_id" in view:
+                mid = view["model_id"]
+                ids.setdefault(mid, f"widget-{len(ids) + 1:04d}")
+                view["model_id"] = ids[mid]
+
+
+def execute_notebook(
+    nb,
+    *,
+    cwd: str | os.PathLike | None = None,
+    kernel_name: str | None = None,
+    timeout: int = CELL_TIMEOUT,
+    allow_errors: bool = False,
+    extra_env: dict[str, str] | None = None,
+    normalise: bool = True,
+) -> ExecutionResult:
+    """Run every cell of ``nb`` (a path or a ``NotebookNode``) in a fresh kernel.
+
+    The notebook is not modified on disk; the executed copy is returned in the
+    result. ``cwd`` is the kernel's working directory (by default the
+    notebook's folder, or the current folder for an in-memory notebook). A
+    cell error stops execution unless ``allow_errors``; the error text is kept
+    in ``result.error`` and the cells run so far keep their outputs.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(nb, (str, os.PathLike)):
+        path = Path(nb)
+        if cwd is None:
+            cwd = path.parent
+        nb = nbformat.read(path, as_version=4)
+    else:
+        nb = copy.deepcopy(nb)
+    cwd = str(cwd or os.getcwd())
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name or course_kernel_name(),
+        resources={"metadata": {"path": cwd}},
+        allow_errors=allow_errors,
+        record_timing=False,
+        store_widget_state=False,
+    )
+    error = None
+    start = time.perf_counter()
+    try:
+        client.execute(env=kernel_environment(extra_env))
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    wall = time.perf_counter() - start
+    if normalise:
+        _normalise(nb)
+    return ExecutionResult(notebook=nb, wall_seconds=wall, error=error)
+
+
+def execute_in_place(path: str | os.PathLike, **kwargs) -> ExecutionResult:
+    """Execute the notebook at ``path`` and write it back with its new outputs.
+
+    The file is only replaced when every cell ran (cells tagged
+    ``raises-exception`` may raise). Returns the result.
+    """
+    import nbformat
+
+    path = Path(path)
+    result = execute_notebook(path, **kwargs)
+    if result.ok:
+        tmp = path.with_suffix(".ipynb.tmp")
+        nbformat.write(result.notebook, tmp)
+        os.replace(tmp, path)
+    return result
+
+
+def measure_notebook(path: str | os.PathLike, *, kernel_name: str | None = None) -> dict:
+    """Execute a copy of the notebook in a scratch folder; return its wall time and peak memory.
+
+    Runs in a child process so that the peak resident memory of the kernel
+    (the largest child process this measurement waited for) is not mixed with
+    other kernels.
+    """
+    import subprocess
+
+    cmd = [sys.executable, "-m", "course_utils.instructor.execute", "--measure", str(path)]
+    if kernel_name:
+        cmd += ["--kernel", kernel_name]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"notebook": str(path), "wall_seconds": float("nan"), "peak_memory_mib":
+                float("nan"), "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(lines[-1])
+
+
+def _measure_here(path: Path, kernel_name: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+        # Copy the notebook's folder so relative paths behave as in the course.
+        work = Path(tmp) / path.parent.name
+        shutil.copytree(path.parent, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        result = execute_notebook(work / path.name, kernel_name=kernel_name)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return {
+        "notebook": str(path),
+        "wall_seconds": round(result.wall_seconds, 2),
+        "peak_memory_mib": round(peak_kib / 1024, 1),
+        "error": _first_line(result.error),
+    }
+
+
+def _first_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.instructor.execute",
+        description="Execute notebooks in a fresh kernel and store their outputs in place.",
+    )
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--kernel", default=None, help="kernel name (default: the course kernel)")
+    parser.add_argument("--measure", action="store_true",
+                        help="execute a scratch copy and print wall time and peak memory as JSON")
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.notebooks:
+        if not path.is_file():
+            print(f"{path}: no such notebook", file=sys.stderr)
+            status = 1
+            continue
+        if args.measure:
+            print(json.dumps(_measure_here(path, args.kernel)))
+            continue
+        result = execute_in_place(path, kernel_name=args.kernel)
+        verdict = "ok" if result.ok else f"FAILED ({_first_line(result.error)})"
+        print(f"{path}: {result.wall_seconds:6.1f} s  {verdict}", flush=True)
+        if not result.ok:
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
