@@ -178,7 +178,11 @@ def _normalise_choice(question: Question, choice):
         picked = set()
         for item in choice:
             if isinstance(item, str):
-                item = _normalise_choice(question, item)
+                if item not in question.options:
+                    raise ValueError(
+                        f"{item!r} is not one of the options: {list(question.options)}."
+                    )
+                item = question.options.index(item)
             picked.add(_check_index("choice", item, len(question.options)))
         return frozenset(picked)
     if isinstance(choice, (set, frozenset, list, tuple)):
