@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["setup_notebook", "quiet_tensorflow", "import_keras", "DEFAULT_SEED"]
+__all__ = ["setup_notebook", "quiet_tensorflow", "import_keras", "check_environment", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 42
 
@@ -156,3 +156,59 @@ def _seed_keras(seed: int) -> None:
     tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+COURSE_PACKAGES = (
+    "numpy",
+    "scikit-learn",
+    "matplotlib",
+    "pandas",
+    "tensorflow",
+    "keras",
+    "ipywidgets",
+    "jupyterlab",
+)
+
+
+def _locked_versions(lock_file) -> dict[str, str]:
+    pins = {}
+    for line in lock_file.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep and not line.startswith("#"):
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def check_environment(lock_file=None) -> list[tuple[str, str, str]]:
+    """Print and return the versions of the course's packages, checked against the lock file.
+
+    ``lock_file`` defaults to ``requirements-lock.txt`` at the top of the
+    course checkout (the versions the stored notebook outputs were made with).
+    Each row is ``(package, installed version, verdict)``; the verdict is
+    ``"as locked"``, ``"locked: X"`` (another version, so printed numbers may
+    differ slightly) or ``"not installed"``. Nothing is imported: versions come
+    from the installed package metadata, so this is fast.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    if lock_file is None:
+        lock_file = Path(__file__).resolve().parents[1] / "requirements-lock.txt"
+    lock_file = Path(lock_file)
+    pins = _locked_versions(lock_file) if lock_file.is_file() else {}
+    rows = [("python", sys.version.split()[0], "")]
+    for name in COURSE_PACKAGES:
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            rows.append((name, "-", "not installed"))
+            continue
+        locked = pins.get(name)
+        if locked is None:
+            verdict = "no lock file" if not pins else "not in the lock file"
+        else:
+            verdict = "as locked" if locked == installed else f"locked: {locked}"
+        rows.append((name, installed, verdict))
+    for name, installed, verdict in rows:
+        print(f"{name:13s} {installed:10s} {verdict}")
+    return rows
