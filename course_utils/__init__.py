@@ -6,7 +6,7 @@ the Keras layers, the scikit-learn estimator calls).
 
 Learner-facing modules (imported from the notebooks):
 
-* :mod:`course_utils.notebook`  - one-call notebook set-up (seeds, quiet TensorFlow, display defaults)
+* :mod:`course_utils.notebook`  - notebook set-up: seeds, quiet TensorFlow, display defaults
 * :mod:`course_utils.data`      - data generators with known ground truth
 * :mod:`course_utils.plotting`  - plotting helpers (``ax=None``, return the Axes)
 

@@ -58,12 +58,16 @@ def _int_arg(name: str, value, minimum: int) -> int:
     return int(value)
 
 
-def _float_arg(name: str, value, low: float, high: float | None = None, *, closed_high=True) -> float:
+def _float_arg(
+    name: str, value, low: float, high: float | None = None, *, closed_high=True
+) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
     value = float(value)
-    if not np.isfinite(value) or value < low or (
-        high is not None and (value > high or (not closed_high and value == high))
+    if (
+        not np.isfinite(value)
+        or value < low
+        or (high is not None and (value > high or (not closed_high and value == high)))
     ):
         upper = "" if high is None else (f" and {'at most' if closed_high else 'below'} {high}")
         raise ValueError(f"{name} must be at least {low}{upper}, got {value}.")
@@ -235,11 +239,19 @@ def _three_way_split(X, y, n_train, n_val, n_test, rng, stratify=True) -> DataSp
 
     seed = int(rng.integers(0, 2**31 - 1))
     X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=n_test, train_size=n_train + n_val, random_state=seed,
+        X,
+        y,
+        test_size=n_test,
+        train_size=n_train + n_val,
+        random_state=seed,
         stratify=y if stratify else None,
     )
     X_train, X_val, y_train, y_val = train_test_split(
-        X_rest, y_rest, test_size=n_val, train_size=n_train, random_state=seed + 1,
+        X_rest,
+        y_rest,
+        test_size=n_val,
+        train_size=n_train,
+        random_state=seed + 1,
         stratify=y_rest if stratify else None,
     )
     return DataSplit(X_train, y_train, X_val, y_val, X_test, y_test)
@@ -327,7 +339,10 @@ def load_breast_cancer_split(
 
     scaler = StandardScaler().fit(split.X_train)
     return DataSplit(
-        scaler.transform(split.X_train).astype(np.float32), split.y_train,
-        scaler.transform(split.X_val).astype(np.float32), split.y_val,
-        scaler.transform(split.X_test).astype(np.float32), split.y_test,
+        scaler.transform(split.X_train).astype(np.float32),
+        split.y_train,
+        scaler.transform(split.X_val).astype(np.float32),
+        split.y_val,
+        scaler.transform(split.X_test).astype(np.float32),
+        split.y_test,
     )

@@ -15,7 +15,13 @@ import sys
 
 import numpy as np
 
-__all__ = ["setup_notebook", "quiet_tensorflow", "import_keras", "check_environment", "DEFAULT_SEED"]
+__all__ = [
+    "setup_notebook",
+    "quiet_tensorflow",
+    "import_keras",
+    "check_environment",
+    "DEFAULT_SEED",
+]
 
 DEFAULT_SEED = 42
 
@@ -140,8 +146,8 @@ def import_keras():
     quiet_tensorflow()
     if "tensorflow" not in sys.modules:
         with _silenced_stderr_fd():
-            import tensorflow as tf
             import keras
+            import tensorflow as tf
     import keras
     import tensorflow as tf
 

@@ -48,7 +48,9 @@ def _as_1d(name: str, values) -> np.ndarray:
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional (or a single column), got shape {arr.shape}.")
+        raise ValueError(
+            f"{name} must be one-dimensional (or a single column), got shape {arr.shape}."
+        )
     if arr.size == 0:
         raise ValueError(f"{name} is empty.")
     return arr
@@ -92,8 +94,15 @@ def _history_dict(history) -> Mapping[str, Sequence[float]]:
     )
 
 
-def plot_history(history, metric: str = "loss", *, ax=None, label: str | None = None,
-                 mark_best: bool = True, color=None):
+def plot_history(
+    history,
+    metric: str = "loss",
+    *,
+    ax=None,
+    label: str | None = None,
+    mark_best: bool = True,
+    color=None,
+):
     """Training (solid) and validation (dashed) curves of one metric from a Keras fit.
 
     ``history`` is what ``model.fit`` returns (or its ``.history`` dict).
@@ -105,9 +114,7 @@ def plot_history(history, metric: str = "loss", *, ax=None, label: str | None = 
     if not isinstance(metric, str):
         raise TypeError("metric must be a string such as 'loss' or 'accuracy'.")
     if metric not in hist:
-        raise ValueError(
-            f"metric {metric!r} is not in the history; available: {sorted(hist)}."
-        )
+        raise ValueError(f"metric {metric!r} is not in the history; available: {sorted(hist)}.")
     ax = get_ax(ax)
     train = np.asarray(hist[metric], dtype=float)
     epochs = np.arange(1, len(train) + 1)
@@ -116,21 +123,39 @@ def plot_history(history, metric: str = "loss", *, ax=None, label: str | None = 
     val_key = f"val_{metric}"
     if val_key in hist:
         val = np.asarray(hist[val_key], dtype=float)
-        ax.plot(epochs[: len(val)], val, color=line.get_color(), label=f"{prefix}validation",
-                **VALIDATION_STYLE)
+        ax.plot(
+            epochs[: len(val)],
+            val,
+            color=line.get_color(),
+            label=f"{prefix}validation",
+            **VALIDATION_STYLE,
+        )
         if mark_best and len(val):
             lower_is_better = "loss" in metric or "error" in metric
             best = int(np.argmin(val) if lower_is_better else np.argmax(val))
-            ax.plot(epochs[best], val[best], "o", color=line.get_color(),
-                    label=f"{prefix}best epoch {epochs[best]}")
+            ax.plot(
+                epochs[best],
+                val[best],
+                "o",
+                color=line.get_color(),
+                label=f"{prefix}best epoch {epochs[best]}",
+            )
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     ax.legend()
     return ax
 
 
-def plot_coefficients(coef, *, feature_names=None, true_coef=None, ax=None, label=None,
-                      width: float = 0.8, offset: float = 0.0):
+def plot_coefficients(
+    coef,
+    *,
+    feature_names=None,
+    true_coef=None,
+    ax=None,
+    label=None,
+    width: float = 0.8,
+    offset: float = 0.0,
+):
     """Bar chart of coefficients, optionally with the true coefficients as markers.
 
     Use ``width`` and ``offset`` to put several models side by side on one
@@ -143,14 +168,14 @@ def plot_coefficients(coef, *, feature_names=None, true_coef=None, ax=None, labe
     if true_coef is not None:
         true_coef = _as_1d("true_coef", true_coef)
         if len(true_coef) != len(coef):
-            raise ValueError(
-                f"true_coef has {len(true_coef)} values but coef has {len(coef)}."
-            )
+            raise ValueError(f"true_coef has {len(true_coef)} values but coef has {len(coef)}.")
         ax.plot(index, true_coef, "k_", markersize=14, markeredgewidth=2, label="true value")
     if feature_names is not None:
         names = [str(n) for n in feature_names]
         if len(names) != len(coef):
-            raise ValueError(f"feature_names has {len(names)} names but coef has {len(coef)} values.")
+            raise ValueError(
+                f"feature_names has {len(names)} names but coef has {len(coef)} values."
+            )
         ax.set_xticks(index, names, rotation=45, ha="right")
     ax.axhline(0.0, color="0.4", linewidth=0.8)
     ax.set_xlabel("feature")

@@ -37,7 +37,7 @@ SYLLABUS_END = "<!-- syllabus:end -->"
 
 
 def notebook_title(path: Path) -> tuple[str, str]:
-    """(title, topics) from the first Markdown cell: its ``# `` heading and its ``**Topics:**`` line."""
+    """(title, topics): the first Markdown cell's heading and its ``**Topics:**`` line."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
@@ -45,8 +45,13 @@ def notebook_title(path: Path) -> tuple[str, str]:
         source = "".join(cell.get("source", []))
         title = next((ln[2:].strip() for ln in source.splitlines() if ln.startswith("# ")), "")
         topics = next(
-            (ln.split(":**", 1)[1].strip() for ln in source.splitlines()
-             if ln.startswith("**Topics:**")), "")
+            (
+                ln.split(":**", 1)[1].strip()
+                for ln in source.splitlines()
+                if ln.startswith("**Topics:**")
+            ),
+            "",
+        )
         return title, topics
     return Path(path).stem, ""
 
@@ -59,16 +64,20 @@ def time_import(repeats: int = 7) -> dict:
     )
     times, tf_loaded = [], False
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
         times.append(float(out[0]))
         tf_loaded |= out[1] == "True"
     return {"import_seconds": statistics.median(times), "tensorflow_imported": tf_loaded}
 
 
 def _fmt(value: float, digits: int = 1) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        f"{value:.{digits}f}")
+    return (
+        "n/a"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{value:.{digits}f}")
+    )
 
 
 def syllabus_table(rows: list[dict]) -> str:
@@ -79,8 +88,10 @@ def syllabus_table(rows: list[dict]) -> str:
         if path.parent.name != "notebooks":
             continue
         title, topics = notebook_title(ROOT / path)
-        lines.append(f"| [{title or path.stem}]({path.as_posix()}) | {topics} | "
-                     f"{_fmt(row['wall_seconds'])} | {_fmt(row['peak_memory_mib'], 0)} |")
+        lines.append(
+            f"| [{title or path.stem}]({path.as_posix()}) | {topics} | "
+            f"{_fmt(row['wall_seconds'])} | {_fmt(row['peak_memory_mib'], 0)} |"
+        )
     return "\n".join(lines)
 
 
@@ -96,14 +107,17 @@ def _update_readme(table: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.instructor.bench",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.instructor.bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--skip-readme", action="store_true")
     args = parser.parse_args(argv)
 
-    paths = args.notebooks or [p for d in NOTEBOOK_DIRS for p in sorted((ROOT / d).glob("*.ipynb"))]
+    paths = args.notebooks or [
+        p for d in NOTEBOOK_DIRS for p in sorted((ROOT / d).glob("*.ipynb"))
+    ]
     rows, exceeded = [], []
     for path in paths:
         path = Path(path).resolve()
@@ -113,18 +127,27 @@ def main(argv: list[str] | None = None) -> int:
         flag = ""
         if row.get("error"):
             flag = f"  ERROR: {row['error']}"
-        print(f"{row['notebook']:55s} {_fmt(row['wall_seconds']):>7s} s "
-              f"{_fmt(row['peak_memory_mib'], 0):>6s} MiB{flag}", flush=True)
+        print(
+            f"{row['notebook']:55s} {_fmt(row['wall_seconds']):>7s} s "
+            f"{_fmt(row['peak_memory_mib'], 0):>6s} MiB{flag}",
+            flush=True,
+        )
         if row["wall_seconds"] > BUDGETS["notebook_seconds"]:
-            exceeded.append(f"{row['notebook']}: {row['wall_seconds']:.1f} s > "
-                            f"{BUDGETS['notebook_seconds']:.0f} s")
+            exceeded.append(
+                f"{row['notebook']}: {row['wall_seconds']:.1f} s > "
+                f"{BUDGETS['notebook_seconds']:.0f} s"
+            )
         if row["peak_memory_mib"] > BUDGETS["notebook_memory_mib"]:
-            exceeded.append(f"{row['notebook']}: {row['peak_memory_mib']:.0f} MiB > "
-                            f"{BUDGETS['notebook_memory_mib']:.0f} MiB")
+            exceeded.append(
+                f"{row['notebook']}: {row['peak_memory_mib']:.0f} MiB > "
+                f"{BUDGETS['notebook_memory_mib']:.0f} MiB"
+            )
 
     imp = time_import()
-    print(f"import course_utils: {imp['import_seconds']:.3f} s (median of 7), "
-          f"TensorFlow imported: {imp['tensorflow_imported']}")
+    print(
+        f"import course_utils: {imp['import_seconds']:.3f} s (median of 7), "
+        f"TensorFlow imported: {imp['tensorflow_imported']}"
+    )
     if imp["import_seconds"] > BUDGETS["import_seconds"]:
         exceeded.append(f"import course_utils: {imp['import_seconds']:.3f} s > 0.3 s")
     if imp["tensorflow_imported"]:
@@ -135,13 +158,26 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(fh, ["notebook", "wall_seconds", "peak_memory_mib", "error"])
         writer.writeheader()
         writer.writerows(rows)
-    md = ["# Benchmarks", "", "Written by `make bench`: each notebook executed in a fresh kernel.",
-          "", "| Notebook | Wall (s) | Peak kernel memory (MiB) |", "|---|---:|---:|"]
-    md += [f"| {r['notebook']} | {_fmt(r['wall_seconds'])} | {_fmt(r['peak_memory_mib'], 0)} |"
-           for r in rows]
-    md += ["", f"`import course_utils`: {imp['import_seconds']:.3f} s (median of 7 fresh "
-           f"interpreters); TensorFlow imported: {imp['tensorflow_imported']}.", "",
-           "Budgets: " + ", ".join(f"{k} {v:g}" for k, v in BUDGETS.items()) + ".", ""]
+    md = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench`: each notebook executed in a fresh kernel.",
+        "",
+        "| Notebook | Wall (s) | Peak kernel memory (MiB) |",
+        "|---|---:|---:|",
+    ]
+    md += [
+        f"| {r['notebook']} | {_fmt(r['wall_seconds'])} | {_fmt(r['peak_memory_mib'], 0)} |"
+        for r in rows
+    ]
+    md += [
+        "",
+        f"`import course_utils`: {imp['import_seconds']:.3f} s (median of 7 fresh "
+        f"interpreters); TensorFlow imported: {imp['tensorflow_imported']}.",
+        "",
+        "Budgets: " + ", ".join(f"{k} {v:g}" for k, v in BUDGETS.items()) + ".",
+        "",
+    ]
     md += ["Exceeded: " + ("none." if not exceeded else "")] + [f"- {e}" for e in exceeded]
     (args.out / "README.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     if not args.skip_readme and not args.notebooks:

@@ -187,8 +187,12 @@ def measure_notebook(path: str | os.PathLike, *, kernel_name: str | None = None)
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
-        return {"notebook": str(path), "wall_seconds": float("nan"), "peak_memory_mib":
-                float("nan"), "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+        return {
+            "notebook": str(path),
+            "wall_seconds": float("nan"),
+            "peak_memory_mib": float("nan"),
+            "error": (proc.stderr.strip().splitlines() or ["failed"])[-1],
+        }
     return json.loads(lines[-1])
 
 
@@ -222,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--kernel", default=None, help="kernel name (default: the course kernel)")
-    parser.add_argument("--measure", action="store_true",
-                        help="execute a scratch copy and print wall time and peak memory as JSON")
+    parser.add_argument(
+        "--measure",
+        action="store_true",
+        help="execute a scratch copy and print wall time and peak memory as JSON",
+    )
     args = parser.parse_args(argv)
     status = 0
     for path in args.notebooks:
