@@ -260,7 +260,7 @@ def plot_alpha_fit(
     ax_fit.set_ylabel("y")
     note = "" if fit.converged else " (solver did not converge)"
     ax_fit.set_title(
-        f"{MODEL_NAMES[fit.model]}, alpha = {fit.alpha:.3g}: train MSE {fit.train_mse:.3f}{note}",
+        f"{MODEL_NAMES[fit.model]}, alpha = {fit.alpha:g}: train MSE {fit.train_mse:.3f}{note}",
         fontsize="medium",
     )
     ax_fit.legend(fontsize="small", loc="upper right")
@@ -270,7 +270,9 @@ def plot_alpha_fit(
     ax_coef.set_ylim(-limit, limit)
     ax_coef.set_xlabel("polynomial feature (standardized)")
     ax_coef.set_title(
-        f"{fit.n_nonzero} of {len(fit.coef)} coefficients non-zero", fontsize="medium"
+        f"{fit.n_nonzero} of {len(fit.coef)} coefficients non-zero, "
+        f"largest |w| {np.abs(fit.coef).max():.3g}",
+        fontsize="medium",
     )
     return [ax_fit, ax_coef]
 

@@ -70,7 +70,9 @@ def test_plot_alpha_fit_draws_fit_and_bars(data_1d):
     heights = [p.get_height() for p in ax_coef.patches]
     np.testing.assert_allclose(heights, fit.coef)
     assert ax_fit.get_title().startswith("Lasso, alpha = 0.01: train MSE")
-    assert ax_coef.get_title() == f"{fit.n_nonzero} of 9 coefficients non-zero"
+    assert ax_coef.get_title() == (
+        f"{fit.n_nonzero} of 9 coefficients non-zero, largest |w| {np.abs(fit.coef).max():.3g}"
+    )
 
 
 @pytest.mark.parametrize(
