@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.course-installed
 KERNEL := regularization-course
 JOBS   ?= 2
 LAB_ARGS ?=
+# Jupyter refuses to start as root unless told; containers and some CI machines run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 NBVAL_ARGS := -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	--nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -33,7 +35,7 @@ $(STAMP): pyproject.toml requirements-lock.txt
 setup: $(STAMP) ## Create .venv with the locked packages and register the course kernel
 
 lab: $(STAMP) ## Set up, then open JupyterLab on the course (LAB_ARGS=--no-browser on a server)
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb $(ALLOW_ROOT) $(LAB_ARGS)
 
 test: $(STAMP) lint unit nbval ## Set up, then run every check: ruff, unit tests, nbval
 	@echo "All tests passed."
