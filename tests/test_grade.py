@@ -368,8 +368,8 @@ def synthetic(tmp_path_factory):
 # --- real exercise fixtures
 
 
-def _real(name: str) -> tuple[dict, dict]:
-    sol = json.loads((SOLUTIONS / f"{name}.ipynb").read_text())
+def _real(name: str, solutions: Path) -> tuple[dict, dict]:
+    sol = json.loads((solutions / f"{name}.ipynb").read_text())
     path = EXERCISES / f"{name}.ipynb"
     ex = json.loads(path.read_text()) if path.exists() else as_exercise(sol)
     return sol, ex
@@ -398,9 +398,9 @@ def _points_before(nb: dict, grade_id: str) -> float:
     return sum(p for g, p in _tests(nb) if find(nb, g) < limit)
 
 
-def _ex04_fixtures() -> dict[str, tuple[dict | bytes | str, float, str]]:
+def _ex04_fixtures(solutions: Path) -> dict[str, tuple[dict | bytes | str, float, str]]:
     """learner -> (notebook or raw content, expected points, expected status) for ex04."""
-    sol, ex = _real(EX04)
+    sol, ex = _real(EX04, solutions)
     total = sum(p for _, p in _tests(sol))
     first, second = _answers(sol)[:2]
     second_cell = text_of(sol["cells"][find(sol, second)])
@@ -445,10 +445,10 @@ def _ex04_fixtures() -> dict[str, tuple[dict | bytes | str, float, str]]:
     }
 
 
-def _ex05_fixtures() -> dict:
-    if not (SOLUTIONS / f"{EX05}.ipynb").exists():
+def _ex05_fixtures(solutions: Path) -> dict:
+    if not (solutions / f"{EX05}.ipynb").exists():
         return {}
-    sol, ex = _real(EX05)
+    sol, ex = _real(EX05, solutions)
     total = sum(p for _, p in _tests(sol))
     first = _answers(sol)[0]
     return {
@@ -466,27 +466,41 @@ FIXTURE_TIMEOUT = 40
 FIXTURE_TOTAL = 180
 
 
+def _snapshot_solutions(work: Path, names: list[str]) -> Path:
+    """A private copy of the solutions: other authors may edit solutions/ meanwhile."""
+    import shutil
+
+    solutions = work / "solutions"
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns(".*"))
+    for path in solutions.glob("*.ipynb"):
+        if path.stem not in names:
+            path.unlink()
+    return solutions
+
+
 def _build_fixtures(work: Path):
+    solutions = _snapshot_solutions(work, [EX04, EX05])
     submissions = work / "submissions"
     expected = {}
-    for exercise, fixtures in ((EX04, _ex04_fixtures()), (EX05, _ex05_fixtures())):
+    for exercise, fixtures in (
+        (EX04, _ex04_fixtures(solutions)),
+        (EX05, _ex05_fixtures(solutions)),
+    ):
         for learner, (content, points, status) in fixtures.items():
             write(submissions / learner / f"{exercise}.ipynb", content)
             expected[(learner, exercise)] = (points, status)
     before = tree_digest(submissions)
-    solutions_before = tree_digest(SOLUTIONS)
-    only = [EX04] + ([EX05] if (SOLUTIONS / f"{EX05}.ipynb").exists() else [])
+    solutions_before = tree_digest(solutions)
     run = grade.grade_submissions(
         submissions,
-        solutions=SOLUTIONS,
+        solutions=solutions,
         out=work / "grades",
         jobs=2,
         timeout=FIXTURE_TIMEOUT,
         total_timeout=FIXTURE_TOTAL,
-        only=only,
         quiet=True,
     )
-    unchanged = tree_digest(submissions) == before and tree_digest(SOLUTIONS) == solutions_before
+    unchanged = tree_digest(submissions) == before and tree_digest(solutions) == solutions_before
     return {"run": run, "work": work, "expected": expected, "unchanged": unchanged}
 
 
@@ -498,13 +512,15 @@ def fixtures(tmp_path_factory):
 
 
 def _build_solutions(work: Path):
+    solutions = _snapshot_solutions(work, [p.stem for p in SOLUTIONS.glob("*.ipynb")])
     submissions = work / "submissions"
-    for path in sorted(SOLUTIONS.glob("*.ipynb")):
+    for path in sorted(solutions.glob("*.ipynb")):
         write(submissions / "solution" / path.name, path.read_bytes())
+    names = {p.stem for p in solutions.glob("*.ipynb")}
     run = grade.grade_submissions(
-        submissions, solutions=SOLUTIONS, out=work / "grades", jobs=2, quiet=True
+        submissions, solutions=solutions, out=work / "grades", jobs=2, quiet=True
     )
-    return {"run": run, "work": work}
+    return {"run": run, "work": work, "names": names}
 
 
 @pytest.fixture(scope="module")
@@ -964,7 +980,7 @@ def test_real_fixture_grading_never_modifies_submissions_or_solutions(fixtures):
 
 def test_every_solution_graded_as_a_submission_scores_100_percent(solutions_graded):
     records = solutions_graded["run"].records
-    assert {r["exercise"] for r in records} == {p.stem for p in SOLUTIONS.glob("*.ipynb")}
+    assert {r["exercise"] for r in records} == solutions_graded["names"]
     for record in records:
         assert record["status"] == "ok", record
         assert record["points"] == record["max_points"] > 0, record

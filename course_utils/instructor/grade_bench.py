@@ -1,0 +1,190 @@
+"""Benchmark of ``course-grade`` against its two budgets (reported by ``make bench``).
+
+* **Overhead**: grading one submission may cost at most 1.5 s more than
+  executing the same notebook alone in a fresh kernel. Measured as the wall
+  time of a whole ``--jobs 1`` batch of identical submissions (worker start,
+  reading, restoring the tests, writing feedback and tables included) divided
+  by the number of submissions, minus the time ``execute_notebook`` takes for
+  the notebook alone (median of a few runs, in a fresh process like
+  ``make bench`` measures notebooks).
+* **Parallel throughput**: ``--jobs 2`` must grade at least 1.6 times as many
+  submissions per second as ``--jobs 1`` (on the learners' 2-core machine).
+
+Command line (prints a table and the result as one JSON line)::
+
+    python -m course_utils.instructor.grade_bench [--exercise ex04] [--submissions 4]
+
+Timings on a machine shared with other work are noisy: the JSON reports every
+measurement, not only the verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from course_utils.instructor.execute import measure_notebook
+from course_utils.instructor.grade import grade_submissions
+
+__all__ = ["GRADING_BUDGETS", "run_grading_bench", "main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+GRADING_BUDGETS = {"overhead_seconds": 1.5, "jobs2_speedup": 1.6}
+DEFAULT_EXERCISE = "ex04_lasso_from_scratch"  # the fastest exercise: no TensorFlow
+
+
+def _resolve(exercise: str, solutions: Path) -> Path:
+    matches = sorted(
+        p
+        for p in solutions.glob("*.ipynb")
+        if p.stem == exercise or p.stem.split("_")[0] == exercise
+    )
+    if not matches:
+        raise ValueError(f"No solution notebook named {exercise} in {solutions}.")
+    return matches[0]
+
+
+def _grade_batch(solution: Path, solutions: Path, n: int, jobs: int, work: Path) -> dict:
+    submissions = work / f"submissions-{jobs}"
+    for index in range(n):
+        learner = submissions / f"learner{index + 1:02d}"
+        learner.mkdir(parents=True)
+        shutil.copy2(solution, learner / solution.name)
+    start = time.perf_counter()
+    run = grade_submissions(
+        submissions,
+        solutions=solutions,
+        out=work / f"grades-{jobs}",
+        jobs=jobs,
+        quiet=True,
+        only=[solution.stem],
+    )
+    wall = time.perf_counter() - start
+    records = run.records
+    return {
+        "jobs": jobs,
+        "submissions": n,
+        "wall_seconds": round(wall, 2),
+        "all_full_marks": all(
+            r["status"] == "ok" and r["points"] == r["max_points"] for r in records
+        ),
+        "execute_seconds": [r["execute_seconds"] for r in records],
+        "grading_seconds": [r.get("grading_seconds") for r in records],
+    }
+
+
+def run_grading_bench(
+    exercise: str = DEFAULT_EXERCISE,
+    *,
+    submissions: int = 4,
+    repeats: int = 2,
+    solutions: str | os.PathLike | None = None,
+) -> dict:
+    """Measure both grading budgets on ``submissions`` copies of one solution notebook.
+
+    Returns a dict with the measurements, ``overhead_seconds``,
+    ``jobs2_speedup``, the ``budgets`` and ``within_budget`` per budget.
+    """
+    solutions = Path(solutions) if solutions else ROOT / "solutions"
+    solution = _resolve(exercise, solutions)
+    if submissions < 2 or submissions % 2:
+        raise ValueError(
+            "submissions must be an even number of at least 2, so that two "
+            "workers share them evenly."
+        )
+    alone = []
+    with tempfile.TemporaryDirectory(prefix="course-grade-bench-") as tmp:
+        work = Path(tmp)
+        alone.append(measure_notebook(solution)["wall_seconds"])
+        batch1 = _grade_batch(solution, solutions, submissions, 1, work)
+        batch2 = _grade_batch(solution, solutions, submissions, 2, work)
+        for _ in range(max(0, repeats - 1)):
+            alone.append(measure_notebook(solution)["wall_seconds"])
+    alone_seconds = statistics.median(alone)
+    per_submission = batch1["wall_seconds"] / submissions
+    overhead = per_submission - alone_seconds
+    in_grader = [
+        g - e for g, e in zip(batch1["grading_seconds"], batch1["execute_seconds"], strict=True)
+    ]
+    speedup = batch1["wall_seconds"] / batch2["wall_seconds"]
+    return {
+        "exercise": solution.stem,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "alone_seconds": [round(a, 2) for a in alone],
+        "alone_median_seconds": round(alone_seconds, 2),
+        "jobs1": batch1,
+        "jobs2": batch2,
+        "per_submission_seconds": round(per_submission, 2),
+        "overhead_seconds": round(overhead, 2),
+        "in_grader_overhead_median_seconds": round(statistics.median(in_grader), 3),
+        "jobs2_speedup": round(speedup, 2),
+        "budgets": dict(GRADING_BUDGETS),
+        "within_budget": {
+            "overhead_seconds": overhead <= GRADING_BUDGETS["overhead_seconds"],
+            "jobs2_speedup": speedup >= GRADING_BUDGETS["jobs2_speedup"],
+        },
+    }
+
+
+def format_report(result: dict) -> str:
+    """The benchmark as a short Markdown table."""
+    ok = result["within_budget"]
+    return "\n".join(
+        [
+            f"Grading benchmark: {result['jobs1']['submissions']} copies of "
+            f"{result['exercise']} ({result['cpu_count']} CPUs, load "
+            f"{result['load_average_1min']})",
+            "",
+            "| Measure | Value | Budget | |",
+            "|---|---:|---:|---|",
+            f"| Notebook alone (s) | {result['alone_median_seconds']:.2f} | | |",
+            f"| --jobs 1, per submission (s) | {result['per_submission_seconds']:.2f} | | |",
+            f"| Overhead per submission (s) | {result['overhead_seconds']:.2f} | "
+            f"< {result['budgets']['overhead_seconds']} | "
+            f"{'ok' if ok['overhead_seconds'] else 'OVER'} |",
+            f"| In-grader overhead, median (s) | "
+            f"{result['in_grader_overhead_median_seconds']:.3f} | | |",
+            f"| --jobs 2 speed-up | {result['jobs2_speedup']:.2f}x | "
+            f">= {result['budgets']['jobs2_speedup']}x | "
+            f"{'ok' if ok['jobs2_speedup'] else 'UNDER'} |",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.instructor.grade_bench",
+        description="Measure course-grade's overhead and parallel speed-up.",
+    )
+    parser.add_argument("--exercise", default=DEFAULT_EXERCISE)
+    parser.add_argument("--submissions", type=int, default=4)
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="runs of the notebook alone (median)"
+    )
+    parser.add_argument("--solutions", type=Path, default=None)
+    args = parser.parse_args(argv)
+    try:
+        result = run_grading_bench(
+            args.exercise,
+            submissions=args.submissions,
+            repeats=args.repeats,
+            solutions=args.solutions,
+        )
+    except ValueError as exc:
+        print(f"grade_bench: {exc}", file=sys.stderr)
+        return 2
+    print(format_report(result))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
