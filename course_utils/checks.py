@@ -51,6 +51,7 @@ __all__ = [
     "check_function",
     "check_raises",
     "describe_mismatch",
+    "same_fitted_estimators",
 ]
 
 PASSED = "passed"
@@ -416,6 +417,59 @@ def _where_differs(got_arr, exp_arr, close=None) -> str:
         largest = float(np.nanmax(diff)) if np.isfinite(diff).any() else math.nan
         text += f", largest difference {largest:.3g}"
     return text + ")"
+
+
+def same_fitted_estimators(*attributes: str, atol: float = 1e-6, rtol: float = 1e-6):
+    """A ``compare`` function for :class:`Case` when the result is a fitted scikit-learn model.
+
+    The result may be one estimator or a dict of them (compared key by key). Each
+    must have the class of the expected estimator, be fitted, and have fitted
+    ``attributes`` (default ``coef_`` and ``intercept_``) close to the expected
+    ones.
+
+    >>> from sklearn.linear_model import Ridge
+    >>> X, y = np.eye(3), np.arange(3.0)
+    >>> compare = same_fitted_estimators("coef_")
+    >>> compare(Ridge(alpha=1.0).fit(X, y), Ridge(alpha=1.0).fit(X, y))
+    True
+    >>> message = compare(Ridge(alpha=2.0).fit(X, y), Ridge(alpha=1.0).fit(X, y))
+    >>> message.startswith("coef_: expected")
+    True
+    """
+    attributes = attributes or ("coef_", "intercept_")
+
+    def compare_one(got, expected, where: str) -> str | None:
+        prefix = f"{where}: " if where else ""
+        if type(got) is not type(expected):
+            return prefix + (f"expected a fitted {type(expected).__name__}, got {_type_word(got)}")
+        for attribute in attributes:
+            if not hasattr(got, attribute):
+                return prefix + f"the {type(got).__name__} is not fitted (call its fit method)"
+            problem = describe_mismatch(
+                getattr(got, attribute),
+                getattr(expected, attribute),
+                atol=atol,
+                rtol=rtol,
+                where=f"{where}.{attribute}" if where else attribute,
+            )
+            if problem:
+                return problem
+        return None
+
+    def compare(got, expected):
+        if isinstance(expected, Mapping):
+            if not isinstance(got, Mapping):
+                return f"expected a dict with keys {_short(list(expected))}, got {_type_word(got)}"
+            if set(got) != set(expected):
+                return f"expected the keys {_short(sorted(expected))}, got {_short(sorted(got))}"
+            for key in expected:
+                problem = compare_one(got[key], expected[key], repr(key))
+                if problem:
+                    return problem
+            return True
+        return compare_one(got, expected, "") or True
+
+    return compare
 
 
 # --------------------------------------------------------------------------------- checks
