@@ -827,7 +827,7 @@ SYN_EXPECTED = {
     "binary": (0, "invalid-json", ["not text"]),
     "nbformat3": (0, "wrong-nbformat", ["nbformat 3"]),
     "nothing": (0, "missing", ["No syn01_basics.ipynb was handed in"]),
-    "misnamed": (0, "missing", []),
+    "misnamed": (0, "missing", ["syn1_basic.ipynb looks like it"]),
 }
 
 
@@ -937,6 +937,22 @@ def test_rerun_skips_unchanged_submissions_and_force_regrades(synthetic, tmp_pat
     assert _records(resumed)[("wrong", SYN)]["points"] == 5
     forced = grade.grade_submissions(work / "submissions", **{**args, "force": True})
     assert (forced.graded, forced.skipped) == (3, 0)
+    # --only another exercise, with other limits: the results of the first one stay.
+    write(work / "solutions" / "syn02_more.ipynb", synthetic_solution())
+    write(work / "submissions" / "correct" / "syn02_more.ipynb", synthetic_solution())
+    only = grade.grade_submissions(
+        work / "submissions", **{**args, "timeout": SYN_TIMEOUT + 1, "only": ["syn02"]}
+    )
+    assert only.graded == 1
+    statuses = {k: r["status"] for k, r in _records(only).items()}
+    assert statuses == {
+        ("correct", SYN): "ok",
+        ("wrong", SYN): "ok",
+        ("untouched", SYN): "ok",
+        ("correct", "syn02_more"): "ok",
+        ("wrong", "syn02_more"): "missing",
+        ("untouched", "syn02_more"): "missing",
+    }
 
 
 def test_results_are_stale_when_the_solution_or_the_limits_change(tmp_path):

@@ -1189,6 +1189,8 @@ class Item:
     record: dict | None = None
     submission: Submission | None = None
     assembled: Assembled | None = None
+    solution_digest: str = ""
+    misnamed: str = ""  # a file of the learner whose name looks like this exercise
 
 
 @dataclass
@@ -1240,6 +1242,7 @@ def discover(
         if not entry.is_dir() or entry.resolve() == out_resolved:
             continue
         found: dict[str, Path] = {}
+        misnamed: dict[str, str] = {}  # exercise -> the file that looks like it
         for nb_path in sorted(entry.glob("*.ipynb")):
             if _is_hidden(nb_path.name):
                 continue
@@ -1256,17 +1259,22 @@ def discover(
                     None, "unknown-exercise", f"No exercise is named {nb_path.stem}{hint}"
                 )
                 items.append(item)
+                if close:
+                    misnamed.setdefault(close[0], nb_path.name)
                 continue
             if name in found:
                 warnings.append(f"{nb_path}: a second file for {name}, ignored.")
                 continue
             found[name] = nb_path
         for name in selected:
-            items.append(Item(entry.name, name, found.get(name)))
+            item = Item(entry.name, name, found.get(name))
+            item.misnamed = misnamed.get(name, "") if item.path is None else ""
+            items.append(item)
     return items, warnings
 
 
 def _item_key(item: Item, exercise: Exercise, settings: dict) -> str:
+    item.solution_digest = exercise.digest
     blob = json.dumps(
         {
             "submission": item.submission.digest,
@@ -1327,6 +1335,8 @@ def _finish(item: Item, result: dict, out: Path, *, write_state: bool) -> dict:
         "learner": item.learner,
         "exercise": item.exercise,
         "key": item.key,
+        "submission_digest": item.submission.digest if item.submission else "",
+        "solution_digest": item.solution_digest,
         "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         **result,
     }
@@ -1345,15 +1355,28 @@ def _finish(item: Item, result: dict, out: Path, *, write_state: bool) -> dict:
     return record
 
 
-def _load_state(out: Path, item: Item) -> dict | None:
+def _load_state(out: Path, item: Item, *, same_limits: bool = True) -> dict | None:
+    """The stored result of ``item`` if it is still valid, else None.
+
+    Valid means: same key (submission, solution, limits, kernel, grader version)
+    or, with ``same_limits=False`` (exercises outside ``--only``), at least the
+    same submission and solution.
+    """
     path = _state_path(out, item.learner, item.exercise)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(record, dict):
+        return None
     base = _feedback_base(out, item.learner, item.exercise)
+    same = record.get("key") == item.key or (
+        not same_limits
+        and record.get("submission_digest") == item.submission.digest
+        and record.get("solution_digest") == item.solution_digest
+    )
     if (
-        record.get("key") != item.key
+        not same
         or not base.with_suffix(".md").is_file()
         or not base.with_suffix(".html").is_file()
     ):
@@ -1429,7 +1452,12 @@ def grade_submissions(
                 exercise,
                 "missing",
                 f"No {item.exercise}.ipynb was handed in (expected "
-                f"{submissions.name}/{item.learner}/{item.exercise}.ipynb).",
+                f"{submissions.name}/{item.learner}/{item.exercise}.ipynb)."
+                + (
+                    f" {item.misnamed} looks like it: rename it and grade again."
+                    if item.misnamed
+                    else ""
+                ),
             )
         else:
             item.submission = read_submission(item.path)
@@ -1441,7 +1469,7 @@ def grade_submissions(
             # Not graded in this run; its result still counts if it is up to date.
             if item.record is None:
                 item.key = _item_key(item, exercise, settings)
-                cached = _load_state(out, item)
+                cached = _load_state(out, item, same_limits=False)
                 if cached is not None:
                     records[(item.learner, item.exercise)] = cached
             continue
@@ -1478,7 +1506,10 @@ def grade_submissions(
 
         def drive(worker: _Worker) -> None:
             try:
-                worker.start()
+                try:
+                    worker.start()  # start early; run() retries and reports a failure
+                except OSError:
+                    pass
                 while not stop.is_set():
                     try:
                         item = pending.get_nowait()
