@@ -253,6 +253,13 @@ def _synthetic_submissions() -> dict[str, dict[str, object]]:
         },
         "sys_exit": {name: append_to(sol, "square", "sys.exit(3)")},
         "vandal": {name: append_to(sol, "add", VANDAL)},
+        "fd_writer": {  # bytes straight to the kernel's inherited stdout and stderr
+            name: append_to(
+                sol,
+                "add",
+                "os.write(1, b'{\"status\": \"ok\"}\\n' * 1000)\nos.write(2, b'noise\\n' * 1000)",
+            )
+        },
         "flood": {
             name: append_to(
                 sol, "add", "print('x' * 3_000_000)\nfor i in range(20_000):\n    print('line', i)"
@@ -449,10 +456,9 @@ def _ex05_fixtures(solutions: Path) -> dict:
     if not (solutions / f"{EX05}.ipynb").exists():
         return {}
     sol, ex = _real(EX05, solutions)
-    total = sum(p for _, p in _tests(sol))
     first = _answers(sol)[0]
     return {
-        "correct": (sol, total, "ok"),
+        # The solution itself is graded by the solutions run.
         "untouched": (ex, 0, "ok"),
         "kernel_crash": (
             append_to(sol, first, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
@@ -517,8 +523,14 @@ def _build_solutions(work: Path):
     for path in sorted(solutions.glob("*.ipynb")):
         write(submissions / "solution" / path.name, path.read_bytes())
     names = {p.stem for p in solutions.glob("*.ipynb")}
-    run = grade.grade_submissions(
-        submissions, solutions=solutions, out=work / "grades", jobs=2, quiet=True
+    run = grade.grade_submissions(  # generous limits: a busy machine is slow, not wrong
+        submissions,
+        solutions=solutions,
+        out=work / "grades",
+        jobs=2,
+        timeout=600,
+        total_timeout=1800,
+        quiet=True,
     )
     return {"run": run, "work": work, "names": names}
 
@@ -818,6 +830,7 @@ SYN_EXPECTED = {
     "os_kill": (2, "kernel-died", ["kernel died"]),
     "sys_exit": (5, "ok", ["raised SystemExit"]),
     "vandal": (5, "ok", []),
+    "fd_writer": (5, "ok", []),
     "flood": (5, "ok", ["characters of output"]),
     "restructured": (5, "ok", ["was missing", "changed to markdown", "appears 2 times"]),
     "no_square": (2, "ok", ["`square` was missing"]),
@@ -1001,3 +1014,51 @@ def test_every_solution_graded_as_a_submission_scores_100_percent(solutions_grad
         assert record["status"] == "ok", record
         assert record["points"] == record["max_points"] > 0, record
         assert record["notes"] == [], record
+
+
+def test_summary_table_shows_percentages_flags_and_averages():
+    records = [
+        _record(learner="ana"),
+        _record(learner="ben", points=0.0, status="missing", message="No file."),
+    ]
+    table = grade.summary_table(records)
+    lines = table.splitlines()
+    assert lines[0].split() == ["syn01", "total"]
+    assert lines[1].split() == ["ana", "40%", "40%"]
+    assert lines[2].split() == ["ben", "0%*", "0%"]
+    assert lines[3].split() == ["(average)", "20%"]
+    assert lines[4] == "* not graded normally: missing (1)"
+
+
+def test_progress_prints_one_plain_line_per_submission_off_a_terminal():
+    import io
+
+    stream = io.StringIO()
+    progress = grade._Progress(2, stream=stream)
+    progress.update("ana/ex04", "8/8 (100%)")
+    progress.update("ben/ex04", "3/8 (38%) timeout")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("[############------------] 1/2")
+    assert lines[1].endswith("ben/ex04: 3/8 (38%) timeout")
+
+
+@pytest.mark.parametrize("module", ["course_utils.grade", "course_utils.instructor.grade"])
+def test_command_runs_as_a_module(module):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "SUBMISSIONS" in out.stdout and "--total-timeout" in out.stdout
+
+
+def test_folder_size_guard_counts_bytes_and_entries(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "big.bin").write_bytes(b"x" * 5000)
+    (tmp_path / "small.txt").write_bytes(b"y" * 100)
+    assert not grade._folder_exceeds(tmp_path, 6000)
+    assert grade._folder_exceeds(tmp_path, 5000)
+    assert grade._folder_exceeds(tmp_path, 10**9, max_entries=2)

@@ -68,6 +68,7 @@ DEFAULT_TIMEOUT = 60  # seconds per cell
 DEFAULT_TOTAL_TIMEOUT = 300  # seconds per notebook, kernel start included
 DEFAULT_MEMORY_LIMIT_MIB = 4096  # resident memory of the kernel and its children
 OUTPUT_MEMORY_LIMIT_MIB = 1024  # growth of the worker holding the outputs
+DISK_LIMIT_MIB = 1024  # files written in the temporary working folder
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 OUTPUT_EXCERPT_CHARS = 1500  # output kept per cell for the feedback
 MESSAGE_CHARS = 300  # error message kept per test
@@ -88,7 +89,14 @@ SUMMARY_COLUMNS = [
 AVERAGE_LEARNER = "(average)"
 
 # Statuses of a whole submission (summary.csv) and of one test (grades.csv).
-STOPPED_STATUSES = {"timeout", "time-limit", "kernel-died", "memory-limit", "output-limit"}
+STOPPED_STATUSES = {
+    "timeout",
+    "time-limit",
+    "kernel-died",
+    "memory-limit",
+    "output-limit",
+    "disk-limit",
+}
 UNREADABLE_STATUSES = {"empty", "invalid-json", "wrong-nbformat", "invalid-notebook", "too-large"}
 
 _UMASK = os.umask(0o022)
@@ -544,12 +552,17 @@ def _kill_tree(pid: int | None = None, *, include_self: bool = False) -> int:
 
 
 class _Watchdog(threading.Thread):
-    """Kills the kernel (every child of this process) at the total limit or on a memory limit."""
+    """Kills the kernel (every child of this process) at the total limit or another limit.
 
-    def __init__(self, total_timeout: float, memory_limit_mib: float):
+    Limits: the total time, the kernel's memory, the worker's memory (the
+    outputs it holds) and the size of the files written in ``folder``.
+    """
+
+    def __init__(self, total_timeout: float, memory_limit_mib: float, folder: Path | None = None):
         super().__init__(daemon=True)
         import psutil
 
+        self.folder = folder
         self.total_timeout = total_timeout
         self.memory_limit = memory_limit_mib * 2**20
         self.me = psutil.Process()
@@ -562,7 +575,9 @@ class _Watchdog(threading.Thread):
         import psutil
 
         deadline = time.monotonic() + self.total_timeout
+        ticks = 0
         while not self.stopped.wait(0.25):
+            ticks += 1
             if time.monotonic() > deadline:
                 self._fire(
                     "time-limit",
@@ -589,6 +604,16 @@ class _Watchdog(threading.Thread):
                     f"keeps (over {OUTPUT_MEMORY_LIMIT_MIB} MiB) and was stopped.",
                 )
                 return
+            if (
+                self.folder is not None
+                and ticks % 4 == 0
+                and _folder_exceeds(self.folder, DISK_LIMIT_MIB * 2**20)
+            ):
+                self._fire(
+                    "disk-limit",
+                    f"The notebook wrote more than {DISK_LIMIT_MIB} MiB of files and was stopped.",
+                )
+                return
 
     def _fire(self, status: str, message: str) -> None:
         self.status, self.message = status, message
@@ -597,6 +622,31 @@ class _Watchdog(threading.Thread):
     def stop(self) -> None:
         self.stopped.set()
         self.join()
+
+
+def _folder_exceeds(folder: Path, limit: int, max_entries: int = 20_000) -> bool:
+    """Whether the files under ``folder`` hold more than ``limit`` bytes (or too many entries)."""
+    total, entries = 0, 0
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as scan:
+                for entry in scan:
+                    entries += 1
+                    if entries > max_entries:
+                        return True
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            total += entry.stat(follow_symlinks=False).st_size
+                    except OSError:
+                        continue
+                    if total > limit:
+                        return True
+        except OSError:
+            continue
+    return False
 
 
 def _cell_report(cell: dict) -> dict:
@@ -659,7 +709,7 @@ def execute_sandboxed(
             work.mkdir()
         (tmp / "tmp").mkdir()
         node = nbformat.from_dict(notebook)
-        watchdog = _Watchdog(total_timeout, memory_limit_mib)
+        watchdog = _Watchdog(total_timeout, memory_limit_mib, tmp)
         watchdog.start()
         start = time.perf_counter()
         try:
@@ -736,6 +786,12 @@ def _worker_main() -> None:
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
+    # The kernels inherit file descriptor 2 too: point it to the null device so that
+    # a submission writing to it at the OS level cannot fill the disk; the worker's
+    # own messages still reach its log file.
+    log = os.dup(2)
+    os.dup2(null, 2)
+    sys.stderr = os.fdopen(log, "w", encoding="utf-8", buffering=1)
     # jsonschema (imported by nbformat) builds an IRI grammar at import time when
     # rfc3987_syntax is installed: about 4 s of a 4.7 s start on a busy 2-core
     # machine. nbformat's schema checks no IRI format, so the worker goes without.
@@ -1124,7 +1180,7 @@ def feedback_html(record: dict) -> str:
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;"
         "text-align:left;vertical-align:top}.passed{color:#1a7f37}.failed,.not-run,.timeout,"
-        ".time-limit,.kernel-died,.memory-limit,.output-limit{color:#cf222e}"
+        ".time-limit,.kernel-died,.memory-limit,.output-limit,.disk-limit{color:#cf222e}"
         "pre{background:#f6f8fa;padding:.6em;overflow-x:auto}</style></head><body>",
         f"<h1>Feedback: {esc(record['exercise'])}</h1>",
         f"<p>Learner: <strong>{esc(record['learner'])}</strong></p>",
