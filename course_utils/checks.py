@@ -196,8 +196,11 @@ class CheckReport:
 def _short(value: Any) -> str:
     """A compact, deterministic text for a value (arrays rounded, long text cut)."""
     try:
-        if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-            arr = np.asarray(value)
+        if isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0:
+            scalar = np.asarray(value).item()
+            text = f"{scalar:.6g}" if isinstance(scalar, float) else repr(scalar)
+        elif isinstance(value, np.ndarray):
+            arr = value
             if arr.dtype.kind in "fc":
                 text = np.array2string(
                     arr,
