@@ -624,6 +624,19 @@ def _sources(assembled) -> list[str]:
     return [c["source"] for c in assembled.notebook["cells"]]
 
 
+def _visible(assembled) -> list[dict]:
+    """The assembled cells without the grader's marker cells."""
+    return [c for c in assembled.notebook["cells"] if not grade._is_marker(c)]
+
+
+def test_assemble_puts_a_marker_after_each_code_cell(tmp_path):
+    cells = assemble_notebook(synthetic_solution(), _exercise(tmp_path)).notebook["cells"]
+    for cell, after in zip(cells, cells[1:] + [None], strict=True):
+        if cell["cell_type"] == "code" and not grade._is_marker(cell):
+            assert after is not None and grade._is_marker(after)
+            assert after["source"] == grade.MARKER_SOURCE
+
+
 def test_assemble_restores_tests_with_their_hidden_part_and_ignores_tampering(tmp_path):
     exercise = _exercise(tmp_path)
     assembled = assemble_notebook(_tampered(as_exercise(synthetic_solution())), exercise)
@@ -640,13 +653,13 @@ def test_assemble_restores_tests_with_their_hidden_part_and_ignores_tampering(tm
 def test_assemble_exercise_as_handed_out_needs_no_notes(tmp_path):
     assembled = assemble_notebook(as_exercise(synthetic_solution()), _exercise(tmp_path))
     assert assembled.notes == []
-    assert "raise NotImplementedError" in _sources(assembled)[2]
+    assert "raise NotImplementedError" in _visible(assembled)[2]["source"]
 
 
 def test_assemble_repairs_deleted_duplicated_moved_and_retyped_cells(tmp_path):
     assembled = assemble_notebook(_restructured(synthetic_solution()), _exercise(tmp_path))
-    sources = _sources(assembled)
-    kinds = [c["cell_type"] for c in assembled.notebook["cells"]]
+    sources = [c["source"] for c in _visible(assembled)]
+    kinds = [c["cell_type"] for c in _visible(assembled)]
     # The solution's order, the retyped answer back to code, one copy of each test,
     # and the learner's own cell after the cell it followed.
     assert sources[2].startswith("def add") and kinds[2] == "code"
@@ -662,7 +675,7 @@ def test_assemble_repairs_deleted_duplicated_moved_and_retyped_cells(tmp_path):
 
 def test_assemble_grades_a_deleted_answer_as_not_attempted(tmp_path):
     assembled = assemble_notebook(_without(synthetic_solution(), "square"), _exercise(tmp_path))
-    assert "raise NotImplementedError" in _sources(assembled)[4]
+    assert "raise NotImplementedError" in _visible(assembled)[4]["source"]
     assert any("`square` was missing" in note for note in assembled.notes)
 
 
@@ -670,7 +683,7 @@ def test_assemble_keeps_cells_added_by_the_learner_in_place(tmp_path):
     nb = synthetic_solution()
     nb["cells"].insert(3, _cell("code", "helper = 41"))
     nb["cells"].insert(0, _cell("code", "print('first')"))
-    sources = _sources(assemble_notebook(nb, _exercise(tmp_path)))
+    sources = [c["source"] for c in _visible(assemble_notebook(nb, _exercise(tmp_path)))]
     assert sources[0] == "print('first')"
     assert sources.index("helper = 41") == sources.index(SYN_ADD) + 1
 
@@ -702,7 +715,8 @@ def test_score_counts_points_of_tests_that_ran_cleanly(tmp_path):
 def test_score_of_a_stopped_notebook_keeps_what_was_earned(tmp_path):
     exercise = _exercise(tmp_path)
     assembled = assemble_notebook(synthetic_solution(), exercise)
-    stop = assembled.test_cells["add-tests"] + 1  # the square answer cell: started, not ended
+    # The square answer cell started and never ended.
+    stop = next(i for i, g in assembled.answer_cells.items() if g == "square")
     cells = [
         (_report() if i <= stop else _report(executed=False)) if c["cell_type"] == "code" else None
         for i, c in enumerate(assembled.notebook["cells"])
@@ -716,6 +730,27 @@ def test_score_of_a_stopped_notebook_keeps_what_was_earned(tmp_path):
     assert result["points"] == 2
     assert rows["square-tests"]["status"] == "not-run"
     assert "your answer cell `square`" in rows["square-tests"]["message"]
+    assert "stopped in your answer cell `square`" in result["message"]
+
+
+def test_score_blames_the_next_cell_when_its_start_was_never_reported(tmp_path):
+    # The kernel died right after starting the square cell: only the marker after
+    # the add tests reported its start. The add tests finished and keep their points.
+    exercise = _exercise(tmp_path)
+    assembled = assemble_notebook(synthetic_solution(), exercise)
+    marker = assembled.test_cells["add-tests"] + 1
+    cells = [
+        (_report() if i <= marker else _report(executed=False))
+        if c["cell_type"] == "code"
+        else None
+        for i, c in enumerate(assembled.notebook["cells"])
+    ]
+    result = score(
+        exercise,
+        assembled,
+        {"status": "kernel-died", "message": "The kernel died.", "cells": cells, "executed": True},
+    )
+    assert result["points"] == 2
     assert "stopped in your answer cell `square`" in result["message"]
 
 

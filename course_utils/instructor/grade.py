@@ -372,6 +372,14 @@ class Assembled:
     notes: list[str]
 
 
+MARKER_SOURCE = "pass  # course-grade: the cell above has finished"
+MARKER_KEY = "course_grade_marker"
+
+
+def _is_marker(cell: dict) -> bool:
+    return bool(cell.get("metadata", {}).get(MARKER_KEY))
+
+
 def _new_cell(cell_type: str, source: str, metadata: dict | None = None) -> dict:
     cell = {"cell_type": cell_type, "metadata": dict(metadata or {}), "source": source}
     if cell_type == "code":
@@ -428,7 +436,13 @@ def assemble_notebook(submission: dict, exercise: Exercise) -> Assembled:
 
     def add(cell_type: str, source: str, metadata: dict | None = None) -> int:
         cells.append(_new_cell(cell_type, source, metadata))
-        return len(cells) - 1
+        index = len(cells) - 1
+        if cell_type == "code" and source.strip():
+            # A marker after each code cell: once the marker has started, the cell
+            # before it has certainly finished, even when the kernel dies so fast
+            # that the next cell's start is never reported.
+            cells.append(_new_cell("code", MARKER_SOURCE, {MARKER_KEY: True}))
+        return index
 
     def add_extras(key: str | None) -> None:
         for extra in extras.get(key, []):
@@ -959,15 +973,25 @@ def score(exercise: Exercise, assembled: Assembled, execution: dict) -> dict:
     stopped = execution["status"] != "ok"
     stop_index = None
     if stopped:
-        # Cells run in order and a cell gets its execution count when it starts, so
-        # the notebook stopped in the last cell that has one.
+        # Cells run in order and a cell gets its execution count when it starts.
+        # If the last cell that started is a marker, the cell before it finished
+        # and the notebook stopped in the next cell, before its start was reported.
+        nb_cells = assembled.notebook["cells"]
         started = [i for i, report in enumerate(cells) if report and report["executed"]]
-        code = [
-            i
-            for i, c in enumerate(assembled.notebook["cells"])
-            if c["cell_type"] == "code" and c["source"].strip()
-        ]
-        stop_index = started[-1] if started else (code[0] if code else None)
+        last = started[-1] if started else -1
+        if last >= 0 and not _is_marker(nb_cells[last]):
+            stop_index = last
+        else:
+            stop_index = next(
+                (
+                    i
+                    for i in range(last + 1, len(nb_cells))
+                    if nb_cells[i]["cell_type"] == "code"
+                    and nb_cells[i]["source"].strip()
+                    and not _is_marker(nb_cells[i])
+                ),
+                None,
+            )
     rows = []
     for sol in exercise.tests:
         index = assembled.test_cells[sol.grade_id]
