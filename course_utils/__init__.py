@@ -8,7 +8,15 @@ Learner-facing modules (imported from the notebooks):
 
 * :mod:`course_utils.notebook`  - notebook set-up: seeds, quiet TensorFlow, display defaults
 * :mod:`course_utils.data`      - data generators with known ground truth
-* :mod:`course_utils.plotting`  - plotting helpers (``ax=None``, return the Axes)
+* :mod:`course_utils.plotting`  - shared plots: data and fit, training histories, coefficients
+* :mod:`course_utils.linear_plots`    - paths, complexity and learning curves, L1/L2 geometry
+* :mod:`course_utils.selection_plots` - validation curves with bands, the one-standard-error rule
+* :mod:`course_utils.training`  - Keras configurations trained into one table; weight histograms
+* :mod:`course_utils.widgets`   - interactive explorers (alpha, dropout rate, regularization path)
+* :mod:`course_utils.quiz`      - short quizzes with immediate answers
+* :mod:`course_utils.checks`    - instant feedback for the exercises
+
+Plotting helpers take ``ax=None``, draw on it and return the Axes; none calls ``plt.show()``.
 
 Instructor tooling lives in :mod:`course_utils.instructor` and is never
 imported by the learner-facing modules.
@@ -33,9 +41,12 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "checks",
     "data",
+    "explorer_plots",
+    "linear_plots",
     "notebook",
     "plotting",
     "quiz",
+    "selection_plots",
     "training",
     "widgets",
 )
