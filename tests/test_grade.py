@@ -253,6 +253,16 @@ def _synthetic_submissions() -> dict[str, dict[str, object]]:
         },
         "sys_exit": {name: append_to(sol, "square", "sys.exit(3)")},
         "vandal": {name: append_to(sol, "add", VANDAL)},
+        "stderr": {  # stderr and warnings inside the tests cost nothing
+            name: with_source(
+                sol,
+                "add",
+                "import warnings\n\n\ndef add(a, b):\n"
+                "    print('library noise', file=sys.stderr)\n"
+                "    warnings.warn('a library warning', stacklevel=2)\n"
+                "    return a + b\n",
+            )
+        },
         "fd_writer": {  # bytes straight to the kernel's inherited stdout and stderr
             name: append_to(
                 sol,
@@ -865,6 +875,7 @@ SYN_EXPECTED = {
     "os_kill": (2, "kernel-died", ["kernel died"]),
     "sys_exit": (5, "ok", ["raised SystemExit"]),
     "vandal": (5, "ok", []),
+    "stderr": (5, "ok", []),
     "fd_writer": (5, "ok", []),
     "flood": (5, "ok", ["characters of output"]),
     "restructured": (5, "ok", ["was missing", "changed to markdown", "appears 2 times"]),
