@@ -210,7 +210,7 @@ def test_side_by_side_histograms_use_one_panel_per_set():
     assert len(axes) == 3
     assert [a.get_title() for a in axes] == ["a", "b", "c"]
     assert all(len(a.patches) == 5 for a in axes)
-    assert axes[1].get_legend().get_texts()[0].get_text() == "b: 4 of 4 exactly 0"
+    assert axes[1].get_legend().get_texts()[0].get_text() == "4 of 4 exactly 0"
 
 
 def test_histogram_helper_draws_on_a_given_axes_and_rejects_bad_input():
