@@ -72,3 +72,8 @@ lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirem
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+.PHONY: test-browser
+test-browser: $(STAMP) ## Real-browser test: the explorers in JupyterLab, in headless Chromium
+	@test -x /usr/bin/chromium || sh scripts/install-chromium.sh
+	COURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q

@@ -33,6 +33,7 @@ from course_utils.plotting import _as_1d, get_ax, plot_coefficients
 __all__ = [
     "MODEL_NAMES",
     "ALPHA_RANGE",
+    "format_alpha",
     "PenalizedFit",
     "make_penalized_model",
     "fit_penalized_polynomial",
@@ -50,6 +51,17 @@ MODEL_NAMES = {"ridge": "Ridge", "lasso": "Lasso", "elasticnet": "Elastic Net"}
 #: on the course's polynomial data).
 ALPHA_RANGE = (1e-4, 1e2)
 _MAX_ITER = 200_000
+
+
+def format_alpha(alpha: float) -> str:
+    """Alpha with three significant digits, without exponent notation.
+
+    >>> [format_alpha(a) for a in (1000.0, 25.1189, 0.001, 1e-4)]
+    ['1000', '25.1', '0.001', '0.0001']
+    """
+    return np.format_float_positional(
+        float(alpha), precision=3, unique=True, fractional=False, trim="-"
+    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -260,7 +272,8 @@ def plot_alpha_fit(
     ax_fit.set_ylabel("y")
     note = "" if fit.converged else " (solver did not converge)"
     ax_fit.set_title(
-        f"{MODEL_NAMES[fit.model]}, alpha = {fit.alpha:g}: train MSE {fit.train_mse:.3f}{note}",
+        f"{MODEL_NAMES[fit.model]}, alpha = {format_alpha(fit.alpha)}: "
+        f"train MSE {fit.train_mse:.3f}{note}",
         fontsize="medium",
     )
     ax_fit.legend(fontsize="small", loc="upper right")
@@ -466,7 +479,8 @@ def plot_path_at_alpha(
         )
     n_nonzero = int(np.count_nonzero(np.abs(at) > 1e-10))
     ax.set_title(
-        f"alpha = {alpha:.3g}: {n_nonzero} of {len(at)} coefficients non-zero", fontsize="medium"
+        f"alpha = {format_alpha(alpha)}: {n_nonzero} of {len(at)} coefficients non-zero",
+        fontsize="medium",
     )
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax

@@ -187,7 +187,9 @@ class AlphaExplorer(Explorer):
         return np.array([patch.get_height() for patch in self.axes[1].patches])
 
     def _state(self) -> str:
-        return f"model={self.model_selector.value!r}, alpha={self.slider.value:.3g}"
+        return (
+            f"model={self.model_selector.value!r}, alpha={plots.format_alpha(self.slider.value)}"
+        )
 
 
 def alpha_explorer(
@@ -378,7 +380,9 @@ class PathExplorer(Explorer):
         return float(np.asarray(line.get_xdata())[0])
 
     def _state(self) -> str:
-        return f"model={self.model_selector.value!r}, alpha={self.slider.value:.3g}"
+        return (
+            f"model={self.model_selector.value!r}, alpha={plots.format_alpha(self.slider.value)}"
+        )
 
 
 def path_explorer(
