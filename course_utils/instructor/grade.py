@@ -697,6 +697,7 @@ def execute_sandboxed(
     kernel_name: str | None,
     memory_limit_mib: float = DEFAULT_MEMORY_LIMIT_MIB,
     env: dict[str, str] | None = None,
+    tmp_root: str | None = None,
 ) -> dict:
     """Execute ``notebook`` in a fresh kernel in a temporary folder; report cell by cell.
 
@@ -711,7 +712,7 @@ def execute_sandboxed(
 
     from course_utils.instructor.execute import execute_notebook
 
-    tmp = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    tmp = Path(tempfile.mkdtemp(prefix="course-grade-", dir=tmp_root))
     executed, status, message, wall = None, "ok", "", 0.0
     try:
         work = tmp / "work"
@@ -831,6 +832,7 @@ def _worker_main() -> None:
                 kernel_name=job.get("kernel") or default_kernel,
                 memory_limit_mib=job.get("memory_limit_mib", DEFAULT_MEMORY_LIMIT_MIB),
                 env=job.get("env"),
+                tmp_root=job.get("tmp_root"),
             )
         except Exception as exc:  # pragma: no cover - a bug in the grader, reported per job
             result = {
@@ -1577,6 +1579,9 @@ def grade_submissions(
         for old_log in log_dir.glob("worker-*.log"):
             old_log.unlink()
         kernel_env = thread_limits(jobs)
+        # Every sandbox of this run lives under one folder that the run deletes at
+        # the end, even when a worker was killed before cleaning up after itself.
+        run_tmp = tempfile.mkdtemp(prefix="course-grade-run-")
         pending: queue.Queue = queue.Queue()
         for item in to_run:
             pending.put(item)
@@ -1604,6 +1609,7 @@ def grade_submissions(
                         "support_dir": str(solutions),
                         "memory_limit_mib": memory_limit_mib,
                         "env": kernel_env,
+                        "tmp_root": run_tmp,
                     }
                     started = time.perf_counter()
                     try:
@@ -1627,14 +1633,16 @@ def grade_submissions(
                 record = _finish(item, result, out, write_state=result["status"] != "grader-error")
                 records[(item.learner, item.exercise)] = record
                 progress.update(f"{item.learner}/{item.exercise}", _verdict(record))
-        except KeyboardInterrupt:
+            for thread in threads:
+                thread.join()
+        except BaseException:  # Ctrl-C or a failure to write: stop the workers, keep results
             stop.set()
             for worker in workers:
                 worker.kill()
             _write_tables(out, records)
             raise
-        for thread in threads:
-            thread.join()
+        finally:
+            shutil.rmtree(run_tmp, ignore_errors=True)
 
     ordered = [records[k] for k in sorted(records)]
     _write_tables(out, records)
