@@ -71,7 +71,7 @@ OUTPUT_MEMORY_LIMIT_MIB = 1024  # growth of the worker holding the outputs
 DISK_LIMIT_MIB = 1024  # files written in the temporary working folder
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 OUTPUT_EXCERPT_CHARS = 1500  # output kept per cell for the feedback
-MESSAGE_CHARS = 300  # error message kept per test
+MESSAGE_CHARS = 400  # error message kept per test
 FLOOD_NOTE_CHARS = 100_000  # output above this is mentioned in the feedback
 WORKER_GRACE_SECONDS = 60  # the parent kills a worker silent this long after the total limit
 
@@ -951,7 +951,7 @@ def _error_text(error: dict) -> str:
     evalue = error["evalue"].strip().splitlines()
     first = evalue[0] if evalue else ""
     text = f"{error['ename']}: {first}" if first else error["ename"]
-    return text[:MESSAGE_CHARS]
+    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 3] + "..."
 
 
 def _describe_cell(assembled: Assembled, index: int, *, lower: bool = False) -> str:
