@@ -5,8 +5,7 @@
   time of a whole ``--jobs 1`` batch of identical submissions (worker start,
   reading, restoring the tests, writing feedback and tables included) divided
   by the number of submissions, minus the time ``execute_notebook`` takes for
-  the notebook alone (median of a few runs, in a fresh process like
-  ``make bench`` measures notebooks).
+  the notebook alone (in a fresh process, as ``make bench`` measures notebooks).
 * **Parallel throughput**: ``--jobs 2`` must grade at least 1.6 times as many
   submissions per second as ``--jobs 1`` (on the learners' 2-core machine).
 
@@ -14,8 +13,10 @@ Command line (prints a table and the result as one JSON line)::
 
     python -m course_utils.instructor.grade_bench [--exercise ex04] [--submissions 4]
 
-Timings on a machine shared with other work are noisy: the JSON reports every
-measurement, not only the verdicts.
+The three measurements are interleaved over ``--repeats`` rounds and the
+fastest of each counts, which is what the machine does when other work leaves
+it alone; the JSON reports every measurement and the load average, because
+timings on a shared machine are noisy.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def run_grading_bench(
 
     Returns a dict with the measurements, ``overhead_seconds``,
     ``jobs2_speedup``, the ``budgets`` and ``within_budget`` per budget.
+    Takes about ``repeats * 2.6 * submissions`` notebook run times.
     """
     solutions = Path(solutions) if solutions else ROOT / "solutions"
     solution = _resolve(exercise, solutions)
@@ -99,15 +101,18 @@ def run_grading_bench(
             "submissions must be an even number of at least 2, so that two "
             "workers share them evenly."
         )
-    alone = []
+    alone, batches1, batches2 = [], [], []
+    load_before = _load()
     with tempfile.TemporaryDirectory(prefix="course-grade-bench-") as tmp:
-        work = Path(tmp)
-        alone.append(measure_notebook(solution)["wall_seconds"])
-        batch1 = _grade_batch(solution, solutions, submissions, 1, work)
-        batch2 = _grade_batch(solution, solutions, submissions, 2, work)
-        for _ in range(max(0, repeats - 1)):
+        for round_ in range(repeats):  # interleaved, so that a busy spell hits all three
+            work = Path(tmp) / f"round{round_}"
             alone.append(measure_notebook(solution)["wall_seconds"])
-    alone_seconds = statistics.median(alone)
+            batches1.append(_grade_batch(solution, solutions, submissions, 1, work))
+            batches2.append(_grade_batch(solution, solutions, submissions, 2, work))
+    # The fastest of the repeats: what the machine can do when others leave it alone.
+    alone_seconds = min(alone)
+    batch1 = min(batches1, key=lambda b: b["wall_seconds"])
+    batch2 = min(batches2, key=lambda b: b["wall_seconds"])
     per_submission = batch1["wall_seconds"] / submissions
     overhead = per_submission - alone_seconds
     in_grader = [
@@ -117,15 +122,19 @@ def run_grading_bench(
     return {
         "exercise": solution.stem,
         "cpu_count": os.cpu_count(),
-        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "load_average_1min": [load_before, _load()],
+        "repeats": repeats,
         "alone_seconds": [round(a, 2) for a in alone],
-        "alone_median_seconds": round(alone_seconds, 2),
+        "alone_best_seconds": round(alone_seconds, 2),
+        "jobs1_wall_seconds": [b["wall_seconds"] for b in batches1],
+        "jobs2_wall_seconds": [b["wall_seconds"] for b in batches2],
         "jobs1": batch1,
         "jobs2": batch2,
         "per_submission_seconds": round(per_submission, 2),
         "overhead_seconds": round(overhead, 2),
         "in_grader_overhead_median_seconds": round(statistics.median(in_grader), 3),
         "jobs2_speedup": round(speedup, 2),
+        "all_full_marks": all(b["all_full_marks"] for b in batches1 + batches2),
         "budgets": dict(GRADING_BUDGETS),
         "within_budget": {
             "overhead_seconds": overhead <= GRADING_BUDGETS["overhead_seconds"],
@@ -134,18 +143,23 @@ def run_grading_bench(
     }
 
 
+def _load() -> float | None:
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
 def format_report(result: dict) -> str:
     """The benchmark as a short Markdown table."""
     ok = result["within_budget"]
     return "\n".join(
         [
             f"Grading benchmark: {result['jobs1']['submissions']} copies of "
-            f"{result['exercise']} ({result['cpu_count']} CPUs, load "
-            f"{result['load_average_1min']})",
+            f"{result['exercise']}, best of {result['repeats']} ({result['cpu_count']} CPUs, "
+            f"load average {result['load_average_1min'][0]} before, "
+            f"{result['load_average_1min'][1]} after)",
             "",
             "| Measure | Value | Budget | |",
             "|---|---:|---:|---|",
-            f"| Notebook alone (s) | {result['alone_median_seconds']:.2f} | | |",
+            f"| Notebook alone (s) | {result['alone_best_seconds']:.2f} | | |",
             f"| --jobs 1, per submission (s) | {result['per_submission_seconds']:.2f} | | |",
             f"| Overhead per submission (s) | {result['overhead_seconds']:.2f} | "
             f"< {result['budgets']['overhead_seconds']} | "
@@ -167,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exercise", default=DEFAULT_EXERCISE)
     parser.add_argument("--submissions", type=int, default=4)
     parser.add_argument(
-        "--repeats", type=int, default=2, help="runs of the notebook alone (median)"
+        "--repeats",
+        type=int,
+        default=2,
+        help="rounds of the three measurements; the best of each counts",
     )
     parser.add_argument("--solutions", type=Path, default=None)
     args = parser.parse_args(argv)
