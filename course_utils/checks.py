@@ -568,8 +568,8 @@ def _run_case(func, case: Case, head: str) -> CaseResult:
 
 def _finish(report: CheckReport, *, quiet: bool, strict: bool) -> CheckReport:
     if not quiet:
-        for line in report.lines:
-            print(line)
+        # One write, so that the notebook stores the lines as a single output.
+        print("\n".join(report.lines), flush=True)
     if strict:
         report.assert_all_passed()
     return report
