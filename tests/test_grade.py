@@ -1106,3 +1106,19 @@ def test_folder_size_guard_counts_bytes_and_entries(tmp_path):
     assert not grade._folder_exceeds(tmp_path, 6000)
     assert grade._folder_exceeds(tmp_path, 5000)
     assert grade._folder_exceeds(tmp_path, 10**9, max_entries=2)
+
+
+def test_grading_bench_reports_both_budgets(tmp_path):
+    from course_utils.instructor import grade_bench
+
+    write(tmp_path / f"{SYN}.ipynb", synthetic_solution())
+    write(tmp_path / "data.txt", "support file\n")
+    result = grade_bench.run_grading_bench("syn01", submissions=2, repeats=1, solutions=tmp_path)
+    assert result["exercise"] == SYN and result["all_full_marks"]
+    assert result["jobs1"]["submissions"] == result["jobs2"]["submissions"] == 2
+    assert set(result["within_budget"]) == {"overhead_seconds", "jobs2_speedup"}
+    expected = result["jobs1"]["wall_seconds"] / 2 - result["alone_best_seconds"]
+    assert result["overhead_seconds"] == pytest.approx(expected, abs=0.02)
+    assert "Overhead per submission" in grade_bench.format_report(result)
+    with pytest.raises(ValueError, match="even number"):
+        grade_bench.run_grading_bench("syn01", submissions=3, solutions=tmp_path)
