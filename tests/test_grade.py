@@ -253,6 +253,7 @@ def _synthetic_submissions() -> dict[str, dict[str, object]]:
         },
         "sys_exit": {name: append_to(sol, "square", "sys.exit(3)")},
         "vandal": {name: append_to(sol, "add", VANDAL)},
+        "spawner": {name: append_to(sol, "add", SPAWNER)},
         "stderr": {  # stderr and warnings inside the tests cost nothing
             name: with_source(
                 sol,
@@ -299,6 +300,17 @@ for path in Path('.').iterdir():
 Path('vandal.txt').write_text('was here')
 Path('../escaped_to_parent.txt').write_text('still inside the temporary folder')
 os.makedirs('deep/deeper', exist_ok=True)
+"""
+
+
+SPAWNER = """
+import subprocess
+from pathlib import Path
+for new_session in (False, True):
+    child = subprocess.Popen(['sleep', '600'], start_new_session=new_session)
+    pid_file = Path(os.environ['COURSE_GRADE_TEST_PIDS'])
+    with open(pid_file, 'a') as handle:
+        handle.write(f'{child.pid}\\n')
 """
 
 
@@ -358,6 +370,8 @@ def _build_synthetic(work: Path):
     before = {p: tree_digest(p) for p in (submissions, solutions, runner)}
     old = os.getcwd()
     os.chdir(runner)
+    pid_file = work / "spawned.pids"  # where the spawner submission notes its children
+    os.environ["COURSE_GRADE_TEST_PIDS"] = str(pid_file)
     try:
         run = grade.grade_submissions(
             submissions,
@@ -370,11 +384,27 @@ def _build_synthetic(work: Path):
         )
     finally:
         os.chdir(old)
+        os.environ.pop("COURSE_GRADE_TEST_PIDS", None)
     after = {p: tree_digest(p) for p in (submissions, solutions, runner)}
     import psutil
 
     leftover = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
-    return {"run": run, "work": work, "unchanged": before == after, "leftover": leftover}
+    spawned = [int(line) for line in pid_file.read_text().split()]
+    alive = []
+    for pid in spawned:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return {
+        "run": run,
+        "work": work,
+        "unchanged": before == after,
+        "leftover": leftover,
+        "spawned": spawned,
+        "spawned_alive": alive,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -873,6 +903,7 @@ SYN_EXPECTED = {
     "os_kill": (2, "kernel-died", ["kernel died"]),
     "sys_exit": (5, "ok", ["raised SystemExit"]),
     "vandal": (5, "ok", []),
+    "spawner": (5, "ok", []),
     "stderr": (5, "ok", []),
     "fd_writer": (5, "ok", []),
     "flood": (5, "ok", ["characters of output"]),
@@ -916,6 +947,9 @@ def test_no_kernel_or_temporary_folder_outlives_the_run(synthetic):
     import tempfile
 
     assert synthetic["leftover"] == []  # no worker, kernel or child of a kernel
+    # Processes a submission started, even in a session of their own, are gone too.
+    assert len(synthetic["spawned"]) == 2
+    assert synthetic["spawned_alive"] == []
     leftovers = list(Path(tempfile.gettempdir()).glob("course-grade-*/**/vandal.txt"))
     assert leftovers == []
 
