@@ -1151,8 +1151,11 @@ def test_grading_bench_reports_both_budgets(tmp_path):
     assert result["exercise"] == SYN and result["all_full_marks"]
     assert result["jobs1"]["submissions"] == result["jobs2"]["submissions"] == 2
     assert set(result["within_budget"]) == {"overhead_seconds", "jobs2_speedup"}
-    expected = result["jobs1"]["wall_seconds"] / 2 - result["alone_best_seconds"]
+    batch = result["jobs1"]
+    expected = (batch["wall_seconds"] - sum(batch["execute_seconds"])) / 2
     assert result["overhead_seconds"] == pytest.approx(expected, abs=0.02)
+    vs_alone = batch["wall_seconds"] / 2 - result["alone_best_seconds"]
+    assert result["overhead_vs_alone_seconds"] == pytest.approx(vs_alone, abs=0.02)
     assert "Overhead per submission" in grade_bench.format_report(result)
     with pytest.raises(ValueError, match="even number"):
         grade_bench.run_grading_bench("syn01", submissions=3, solutions=tmp_path)
