@@ -98,6 +98,9 @@ STOPPED_STATUSES = {
     "disk-limit",
 }
 UNREADABLE_STATUSES = {"empty", "invalid-json", "wrong-nbformat", "invalid-notebook", "too-large"}
+FAILING_STATUSES = (
+    STOPPED_STATUSES | UNREADABLE_STATUSES | {"failed", "not-run", "missing", "grader-error"}
+)
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -1219,8 +1222,9 @@ def feedback_html(record: dict) -> str:
         f"<title>Feedback: {esc(record['exercise'])} ({esc(record['learner'])})</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;"
-        "text-align:left;vertical-align:top}.passed{color:#1a7f37}.failed,.not-run,.timeout,"
-        ".time-limit,.kernel-died,.memory-limit,.output-limit,.disk-limit{color:#cf222e}"
+        "text-align:left;vertical-align:top}.passed{color:#1a7f37}"
+        + ",".join(f".{status}" for status in sorted(FAILING_STATUSES))
+        + "{color:#cf222e}"
         "pre{background:#f6f8fa;padding:.6em;overflow-x:auto}</style></head><body>",
         f"<h1>Feedback: {esc(record['exercise'])}</h1>",
         f"<p>Learner: <strong>{esc(record['learner'])}</strong></p>",
