@@ -126,3 +126,32 @@ def test_syllabus_lists_only_course_notebooks():
 @pytest.mark.parametrize("value", [float("nan"), None])
 def test_bench_formats_missing_numbers(value):
     assert bench._fmt(value) == "n/a"
+
+
+def test_unchanged_timing_cells_keep_their_stored_output(tmp_path):
+    path = _write(
+        tmp_path / "t.ipynb",
+        "import time",
+        "# NBVAL_IGNORE_OUTPUT\n# seconds differ between runs\nprint(time.perf_counter_ns())",
+        "print(time.perf_counter_ns())",
+    )
+    execute.execute_in_place(path)
+    first = nbformat.read(path, as_version=4)
+    execute.execute_in_place(path)
+    second = nbformat.read(path, as_version=4)
+    assert first.cells[1].outputs == second.cells[1].outputs  # kept
+    assert first.cells[2].outputs != second.cells[2].outputs  # an ordinary cell is re-run
+    execute.execute_in_place(path, refresh_timings=True)
+    third = nbformat.read(path, as_version=4)
+    assert third.cells[1].outputs != second.cells[1].outputs
+
+
+def test_a_changed_timing_cell_gets_new_output(tmp_path):
+    path = _write(tmp_path / "t.ipynb", "# NBVAL_IGNORE_OUTPUT\nprint(1)")
+    execute.execute_in_place(path)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "# NBVAL_IGNORE_OUTPUT\nprint(2)"
+    nbformat.write(nb, path)
+    execute.execute_in_place(path)
+    out = nbformat.read(path, as_version=4).cells[0].outputs[0]
+    assert "".join(out["text"]) == "2\n"

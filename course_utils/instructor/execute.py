@@ -10,6 +10,13 @@ Command line::
 
 The stored result is reproducible: a fixed hash seed for the kernel, no timing
 metadata, and widget model ids renumbered in order of appearance.
+
+Cells whose output is measured time (their first line is the nbval marker
+``# NBVAL_IGNORE_OUTPUT``) are run like every other cell, but when their source
+is unchanged the stored output of the previous execution is kept, so that
+``make notebooks`` leaves ``git status`` clean. ``--refresh-timings`` stores the
+new measurements instead (do that on the reference machine, with nothing else
+running, when the code behind a timing changes).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ __all__ = [
     "course_kernel_name",
     "execute_notebook",
     "execute_in_place",
+    "keep_measurements",
     "measure_notebook",
     "main",
 ]
@@ -155,16 +163,63 @@ def execute_notebook(
     return ExecutionResult(notebook=nb, wall_seconds=wall, error=error)
 
 
-def execute_in_place(path: str | os.PathLike, **kwargs) -> ExecutionResult:
+IGNORE_MARKER = "# NBVAL_IGNORE_OUTPUT"
+
+
+def _is_measurement_cell(cell) -> bool:
+    lines = cell.get("source", "").splitlines()
+    return cell.get("cell_type") == "code" and bool(lines) and lines[0].strip() == IGNORE_MARKER
+
+
+def _source_digest(cell) -> str:
+    import hashlib
+
+    return hashlib.sha256(cell.get("source", "").encode("utf-8")).hexdigest()[:16]
+
+
+def keep_measurements(old_nb, new_nb) -> int:
+    """Carry stored outputs of unchanged ``# NBVAL_IGNORE_OUTPUT`` cells over from ``old_nb``.
+
+    Every measurement cell of ``new_nb`` gets ``metadata["measured_source"]``,
+    a digest of the source that produced its outputs. A cell of ``old_nb`` at
+    the same position whose digest matches the new cell's source keeps its
+    outputs. Returns the number of cells whose previous outputs were kept.
+    """
+    kept = 0
+    same_shape = len(old_nb.cells) == len(new_nb.cells)
+    for index, new in enumerate(new_nb.cells):
+        if not _is_measurement_cell(new):
+            continue
+        digest = _source_digest(new)
+        old = old_nb.cells[index] if same_shape else None
+        if (
+            old is not None
+            and old.get("metadata", {}).get("measured_source") == digest
+            and old.get("outputs")
+        ):
+            new["outputs"] = copy.deepcopy(old["outputs"])
+            kept += 1
+        new.metadata["measured_source"] = digest
+    return kept
+
+
+def execute_in_place(
+    path: str | os.PathLike, *, refresh_timings: bool = False, **kwargs
+) -> ExecutionResult:
     """Execute the notebook at ``path`` and write it back with its new outputs.
 
     The file is only replaced when every cell ran (cells tagged
-    ``raises-exception`` may raise). Returns the result.
+    ``raises-exception`` may raise). Unless ``refresh_timings``, unchanged
+    measurement cells keep their stored outputs (see the module docstring).
+    Returns the result.
     """
     import nbformat
 
     path = Path(path)
+    old = nbformat.read(path, as_version=4)
     result = execute_notebook(path, **kwargs)
+    if result.ok:
+        keep_measurements(nbformat.v4.new_notebook() if refresh_timings else old, result.notebook)
     if result.ok:
         tmp = path.with_suffix(".ipynb.tmp")
         nbformat.write(result.notebook, tmp)
@@ -227,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--kernel", default=None, help="kernel name (default: the course kernel)")
     parser.add_argument(
+        "--refresh-timings",
+        action="store_true",
+        help="store new outputs also for unchanged '# NBVAL_IGNORE_OUTPUT' (timing) cells",
+    )
+    parser.add_argument(
         "--measure",
         action="store_true",
         help="execute a scratch copy and print wall time and peak memory as JSON",
@@ -241,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.measure:
             print(json.dumps(_measure_here(path, args.kernel)))
             continue
-        result = execute_in_place(path, kernel_name=args.kernel)
+        result = execute_in_place(
+            path, kernel_name=args.kernel, refresh_timings=args.refresh_timings
+        )
         verdict = "ok" if result.ok else f"FAILED ({_first_line(result.error)})"
         print(f"{path}: {result.wall_seconds:6.1f} s  {verdict}", flush=True)
         if not result.ok:
