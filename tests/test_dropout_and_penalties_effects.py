@@ -16,11 +16,14 @@ from course_utils.training import train_configurations
 
 @pytest.fixture(scope="module")
 def keras():
-    from course_utils.notebook import setup_notebook
+    """Keras seeded with op determinism on, as setup_notebook(seed=42, keras=True) does."""
+    import tensorflow as tf
 
-    setup_notebook(seed=42, keras=True)  # seeds and op determinism, as in the notebooks
-    import keras
+    from course_utils.notebook import import_keras
 
+    keras = import_keras()
+    keras.utils.set_random_seed(42)
+    tf.config.experimental.enable_op_determinism()
     return keras
 
 
