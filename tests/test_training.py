@@ -237,3 +237,12 @@ def test_importing_the_module_does_not_import_tensorflow():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_doctests_pass():
+    import doctest
+
+    import course_utils.training as training
+
+    result = doctest.testmod(training)
+    assert result.attempted >= 4 and result.failed == 0
