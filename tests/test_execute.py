@@ -155,3 +155,30 @@ def test_a_changed_timing_cell_gets_new_output(tmp_path):
     execute.execute_in_place(path)
     out = nbformat.read(path, as_version=4).cells[0].outputs[0]
     assert "".join(out["text"]) == "2\n"
+
+
+def test_consecutive_prints_are_stored_as_one_output(tmp_path):
+    path = _write(
+        tmp_path / "s.ipynb",
+        "import sys, time\nprint('a', flush=True)\ntime.sleep(0.3)\nprint('b')\n"
+        "sys.stderr.write('e\\n')\nprint('c')",
+    )
+    result = execute.execute_notebook(path)
+    outputs = result.notebook.cells[0].outputs
+    names = [o["name"] for o in outputs]
+    assert all(a != b for a, b in zip(names, names[1:], strict=False)), names
+    stdout = "".join("".join(o["text"]) for o in outputs if o["name"] == "stdout")
+    assert stdout == "a\nb\nc\n"
+    merged = execute._merge_streams(
+        [
+            {"output_type": "stream", "name": "stdout", "text": "a\n"},
+            {"output_type": "stream", "name": "stdout", "text": ["b\n", "c\n"]},
+            {"output_type": "stream", "name": "stderr", "text": "e\n"},
+            {"output_type": "stream", "name": "stdout", "text": "d\n"},
+        ]
+    )
+    assert [(o["name"], o["text"]) for o in merged] == [
+        ("stdout", "a\nb\nc\n"),
+        ("stderr", "e\n"),
+        ("stdout", "d\n"),
+    ]

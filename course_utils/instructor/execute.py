@@ -91,6 +91,23 @@ def kernel_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name (how they split depends on timing)."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
 def _normalise(nb) -> None:
     """Make the stored notebook byte-for-byte repeatable."""
     nb.metadata.pop("widgets", None)
@@ -102,6 +119,8 @@ def _normalise(nb) -> None:
     ids: dict[str, str] = {}
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        if cell.get("outputs"):
+            cell["outputs"] = _merge_streams(cell["outputs"])
         if "id" in cell:
             cell["id"] = f"cell-{index:03d}"
         for output in cell.get("outputs", []):
