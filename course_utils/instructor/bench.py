@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--skip-readme", action="store_true")
+    parser.add_argument("--skip-grading", action="store_true", help="skip the grading benchmark")
     args = parser.parse_args(argv)
 
     paths = args.notebooks or [
@@ -153,6 +154,25 @@ def main(argv: list[str] | None = None) -> int:
     if imp["tensorflow_imported"]:
         exceeded.append("import course_utils imports TensorFlow")
 
+    grading = None
+    if not args.notebooks and not args.skip_grading:
+        from course_utils.instructor.grade_bench import format_report, run_grading_bench
+
+        print("\nGrading benchmark (course-grade on copies of an exercise solution):", flush=True)
+        grading = run_grading_bench()
+        print(format_report(grading), flush=True)
+        budgets, within = grading["budgets"], grading["within_budget"]
+        if not within["overhead_seconds"]:
+            exceeded.append(
+                f"grading overhead {grading['overhead_seconds']:.2f} s per submission > "
+                f"{budgets['overhead_seconds']} s"
+            )
+        if not within["jobs2_speedup"]:
+            exceeded.append(
+                f"grading --jobs 2 speed-up {grading['jobs2_speedup']:.2f}x < "
+                f"{budgets['jobs2_speedup']}x"
+            )
+
     args.out.mkdir(parents=True, exist_ok=True)
     with open(args.out / "notebooks.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, ["notebook", "wall_seconds", "peak_memory_mib", "error"])
@@ -178,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         "Budgets: " + ", ".join(f"{k} {v:g}" for k, v in BUDGETS.items()) + ".",
         "",
     ]
+    if grading is not None:
+        md += ["## Grading", "", "```", format_report(grading), "```", ""]
     md += ["Exceeded: " + ("none." if not exceeded else "")] + [f"- {e}" for e in exceeded]
     (args.out / "README.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     if not args.skip_readme and not args.notebooks:
