@@ -102,9 +102,9 @@ def test_bench_reads_title_and_topics(tmp_path):
     path = _write(
         tmp_path / "07_x.ipynb",
         "1",
-        markdown="# 07 · Dropout\n\n**Topics:** masks, rates\n\nText.",
+        markdown="# 07 · Dropout\n\n**Topics:** masks, rates,\nand sweeps\n\nText.",
     )
-    assert bench.notebook_title(path) == ("07 · Dropout", "masks, rates")
+    assert bench.notebook_title(path) == ("07 · Dropout", "masks, rates, and sweeps")
 
 
 def test_syllabus_lists_only_course_notebooks():

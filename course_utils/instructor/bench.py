@@ -37,22 +37,23 @@ SYLLABUS_END = "<!-- syllabus:end -->"
 
 
 def notebook_title(path: Path) -> tuple[str, str]:
-    """(title, topics): the first Markdown cell's heading and its ``**Topics:**`` line."""
+    """(title, topics): the first Markdown cell's heading and its ``**Topics:**`` paragraph."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         source = "".join(cell.get("source", []))
-        title = next((ln[2:].strip() for ln in source.splitlines() if ln.startswith("# ")), "")
-        topics = next(
-            (
-                ln.split(":**", 1)[1].strip()
-                for ln in source.splitlines()
-                if ln.startswith("**Topics:**")
-            ),
-            "",
-        )
-        return title, topics
+        lines = source.splitlines()
+        title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
+        topics: list[str] = []
+        for line in lines:
+            if line.startswith("**Topics:**"):
+                topics.append(line.split(":**", 1)[1].strip())
+            elif topics and line.strip():
+                topics.append(line.strip())  # the paragraph goes on
+            elif topics:
+                break
+        return title, " ".join(topics)
     return Path(path).stem, ""
 
 
@@ -113,8 +114,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--skip-readme", action="store_true")
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="only rewrite the README syllabus from the last benchmarks/notebooks.csv",
+    )
     parser.add_argument("--skip-grading", action="store_true", help="skip the grading benchmark")
     args = parser.parse_args(argv)
+
+    if args.readme_only:
+        with open(args.out / "notebooks.csv", encoding="utf-8") as fh:
+            rows = [
+                {
+                    **r,
+                    "wall_seconds": float(r["wall_seconds"]),
+                    "peak_memory_mib": float(r["peak_memory_mib"]),
+                }
+                for r in csv.DictReader(fh)
+            ]
+        _update_readme(syllabus_table(rows))
+        return 0
 
     paths = args.notebooks or [
         p for d in NOTEBOOK_DIRS for p in sorted((ROOT / d).glob("*.ipynb"))
