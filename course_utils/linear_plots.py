@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.plotting import TRAIN_STYLE, VALIDATION_STYLE, _as_1d, get_ax
+from course_utils.plotting import (
+    TRAIN_STYLE,
+    VALIDATION_STYLE,
+    _check_bool,
+    _finite_1d,
+    _positive_1d,
+    get_ax,
+)
 
 __all__ = [
     "plot_regularization_path",
@@ -31,27 +38,6 @@ __all__ = [
     "plot_constraint_geometry",
     "constrained_solution",
 ]
-
-
-# --------------------------------------------------------------------------- checks
-def _positive_1d(name: str, values) -> np.ndarray:
-    arr = _as_1d(name, values)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must hold positive numbers to be drawn on a log scale.")
-    return arr
-
-
-def _finite_1d(name: str, values) -> np.ndarray:
-    arr = _as_1d(name, values)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return arr
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False.")
-    return value
 
 
 # ------------------------------------------------------------------ regularization path

@@ -84,6 +84,26 @@ def plot_data_and_fit(X, y, model=None, *, ax=None, n_points: int = 200, label="
     return ax
 
 
+def _finite_1d(name: str, values) -> np.ndarray:
+    arr = _as_1d(name, values)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return arr
+
+
+def _positive_1d(name: str, values) -> np.ndarray:
+    arr = _finite_1d(name, values)
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must hold positive numbers to be drawn on a log scale.")
+    return arr
+
+
+def _check_bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False.")
+    return value
+
+
 def _history_dict(history) -> Mapping[str, Sequence[float]]:
     if hasattr(history, "history") and isinstance(history.history, Mapping):
         return history.history

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from course_utils.plotting import _as_1d, get_ax
+from course_utils.plotting import _check_bool, _finite_1d, _positive_1d, get_ax
 
 __all__ = [
     "one_standard_error_alpha",
@@ -39,26 +39,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False.")
-    return value
-
-
-def _finite_1d(name: str, values) -> np.ndarray:
-    arr = _as_1d(name, values)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return arr
-
-
-def _positive_1d(name: str, values) -> np.ndarray:
-    arr = _finite_1d(name, values)
-    if np.any(arr <= 0):
-        raise ValueError(f"{name} must hold positive numbers to be drawn on a log scale.")
-    return arr
-
-
 def _fold_scores(name: str, scores, n_alphas: int) -> np.ndarray:
     try:
         arr = np.asarray(scores, dtype=float)
