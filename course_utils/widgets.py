@@ -88,6 +88,15 @@ class Explorer:
         self.n_draws = 0
         self.update()
 
+    def _add_alpha_controls(self, alpha: float, low: float, high: float, model: str) -> None:
+        """Build the box with an alpha slider and a model choice, both redrawing the figure."""
+        import ipywidgets as widgets
+
+        self.slider, self.model_selector = _alpha_controls(widgets, alpha, low, high, model)
+        Explorer.__init__(self, [self.slider, self.model_selector])
+        self.slider.observe(self.update, names="value")
+        self.model_selector.observe(self.update, names="value")
+
     def _draw(self) -> None:  # pragma: no cover - each explorer draws its own figure
         raise NotImplementedError
 
@@ -122,6 +131,24 @@ class Explorer:
 
 
 # ------------------------------------------------------------------ alpha explorer
+def _alpha_controls(widgets, alpha: float, low: float, high: float, model: str):
+    """A log-scale alpha slider over ``[low, high]`` and a Ridge / Lasso / Elastic Net choice."""
+    slider = widgets.FloatLogSlider(
+        value=alpha,
+        base=10,
+        min=np.log10(low),
+        max=np.log10(high),
+        step=0.1,
+        description="alpha",
+        readout_format=".2e",
+        continuous_update=False,
+        layout=widgets.Layout(width="420px"),
+    )
+    selector = widgets.ToggleButtons(options=_MODEL_OPTIONS, value=model, description="model")
+    selector.style.button_width = "90px"
+    return slider, selector
+
+
 class AlphaExplorer(Explorer):
     """Polynomial fit under a Ridge / Lasso / Elastic Net penalty; see :func:`alpha_explorer`.
 
@@ -134,7 +161,6 @@ class AlphaExplorer(Explorer):
     _n_axes = 2
 
     def __init__(self, X, y, *, model, alpha, degree, l1_ratio, true_function):
-        import ipywidgets as widgets
 
         self.X, self.y = plots._check_xy(X, y)
         if self.X.shape[1] != 1:
@@ -146,24 +172,7 @@ class AlphaExplorer(Explorer):
         if true_function is not None and not callable(true_function):
             raise TypeError("true_function must be callable, for example numpy.sin, or None.")
         self.degree, self.l1_ratio, self.true_function = degree, l1_ratio, true_function
-        self.slider = widgets.FloatLogSlider(
-            value=alpha,
-            base=10,
-            min=np.log10(low),
-            max=np.log10(high),
-            step=0.1,
-            description="alpha",
-            readout_format=".2e",
-            continuous_update=False,
-            layout=widgets.Layout(width="420px"),
-        )
-        self.model_selector = widgets.ToggleButtons(
-            options=_MODEL_OPTIONS, value=model, description="model"
-        )
-        self.model_selector.style.button_width = "90px"
-        super().__init__([self.slider, self.model_selector])
-        self.slider.observe(self.update, names="value")
-        self.model_selector.observe(self.update, names="value")
+        self._add_alpha_controls(alpha, low, high, model)
 
     def _draw(self) -> None:
         plots.plot_alpha_fit(
@@ -315,7 +324,6 @@ class PathExplorer(Explorer):
     _n_axes = 1
 
     def __init__(self, X, y, *, model, alpha, l1_ratio, feature_names, true_coef):
-        import ipywidgets as widgets
 
         self.X, self.y = plots._check_xy(X, y)
         model = plots._check_model(model)
@@ -323,24 +331,7 @@ class PathExplorer(Explorer):
         self.l1_ratio = plots._check_fraction("l1_ratio", l1_ratio, high_open=False)
         self.feature_names, self.true_coef = feature_names, true_coef
         self.paths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.slider = widgets.FloatLogSlider(
-            value=alpha,
-            base=10,
-            min=-3,
-            max=4,
-            step=0.1,
-            description="alpha",
-            readout_format=".2e",
-            continuous_update=False,
-            layout=widgets.Layout(width="420px"),
-        )
-        self.model_selector = widgets.ToggleButtons(
-            options=_MODEL_OPTIONS, value=model, description="model"
-        )
-        self.model_selector.style.button_width = "90px"
-        super().__init__([self.slider, self.model_selector])
-        self.slider.observe(self.update, names="value")
-        self.model_selector.observe(self.update, names="value")
+        self._add_alpha_controls(alpha, 1e-3, 1e4, model)
 
     def path(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """``(alphas, coefs)`` of ``model`` on the explorer's data (computed once)."""
