@@ -44,8 +44,9 @@ lint: $(STAMP) ## ruff lint and format check (notebooks included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP) ## Unit tests of course_utils and of the course's demonstrated effects
+unit: $(STAMP) ## Unit tests, effect tests and the docstring examples of course_utils
 	$(PY) -m pytest tests -n $(JOBS) -q
+	$(PY) -m pytest --doctest-modules course_utils -p no:cacheprovider -q
 
 nbval: $(STAMP) ## Re-run notebooks: strict for notebooks/ and solutions/, lax for exercises/
 	$(PY) -m pytest --nbval notebooks solutions $(NBVAL_ARGS) -q
