@@ -76,5 +76,5 @@ clean: ## Remove the virtual environment and caches
 
 .PHONY: test-browser
 test-browser: $(STAMP) ## Real-browser test: the explorers in JupyterLab, in headless Chromium
-	@test -x /usr/bin/chromium || sh scripts/install-chromium.sh
+	sh scripts/install-debian-packages.sh /usr/bin/chromium=chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core
 	COURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q
