@@ -6,11 +6,8 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
-
-import pytest
-
-tomllib = pytest.importorskip("tomllib")  # standard library from Python 3.11
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +28,19 @@ def _environment_packages() -> set[str]:
         if match and match.group(1) not in {"python", "pip"}:
             names.add(_name(match.group(1)))
     return names
+
+
+def test_python_floor_is_the_same_everywhere():
+    # The lock (NumPy 2.4, pandas 3.1, SciPy 1.17) needs Python 3.11: every file says so.
+    assert _pyproject()["project"]["requires-python"] == ">=3.11"
+    assert _pyproject()["tool"]["ruff"]["target-version"] == "py311"
+    assert re.search(r"^  - python=3\.11$", (ROOT / "environment.yml").read_text(), re.M)
+    readme = (ROOT / "README.md").read_text()
+    assert "You need Python 3.11 or newer" in readme
+    assert re.findall(r"Python 3\.(\d+) or newer", readme) == ["11"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert "sys.version_info < (3, 11)" in makefile
+    assert sys.version_info >= (3, 11)
 
 
 def test_environment_yml_and_pyproject_name_the_same_packages():
