@@ -55,8 +55,8 @@ nbval: $(STAMP) ## Re-run notebooks: strict for notebooks/ and solutions/, lax f
 	$(PY) -m pytest --nbval notebooks solutions $(NBVAL_ARGS) -q
 	$(PY) -m pytest --nbval-lax exercises $(NBVAL_ARGS) -q
 
-notebooks: $(STAMP) ## Re-execute every committed notebook in place (fresh kernel, fixed seeds)
-	$(PY) -m course_utils.instructor.execute notebooks/*.ipynb $(wildcard solutions/*.ipynb)
+notebooks: $(STAMP) ## Build every notebook from its source in sources/ and execute it (fresh kernel, fixed seeds)
+	$(PY) -m course_utils.instructor.execute $(wildcard sources/notebooks/*.py sources/solutions/*.py)
 
 exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 	$(PY) -m course_utils.instructor.exercises

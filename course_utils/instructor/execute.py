@@ -5,8 +5,14 @@ bench`` (timing them) and the grader all call :func:`execute_notebook`.
 
 Command line::
 
-    python -m course_utils.instructor.execute notebooks/01_tutorial_examples.ipynb   # in place
-    python -m course_utils.instructor.execute --measure notebooks/00_welcome.ipynb   # time only
+    python -m course_utils.instructor.execute sources/notebooks/03_l2_ridge.py    # build + run
+    python -m course_utils.instructor.execute notebooks/03_l2_ridge.ipynb          # the same
+    python -m course_utils.instructor.execute --measure notebooks/00_welcome.ipynb  # time only
+
+A notebook of ``notebooks/`` or ``solutions/`` is built from its jupytext
+source (``sources/``, see :mod:`course_utils.instructor.sources`): the cells
+come from the source, then they are executed and the ``.ipynb`` is written
+with their outputs. A notebook without a source is executed in place.
 
 The stored result is reproducible: a fixed hash seed for the kernel, no timing
 metadata, and widget model ids renumbered in order of appearance.
@@ -41,6 +47,7 @@ __all__ = [
     "course_kernel_name",
     "execute_notebook",
     "execute_in_place",
+    "build_from_source",
     "keep_measurements",
     "measure_notebook",
     "main",
@@ -239,11 +246,56 @@ def execute_in_place(
     result = execute_notebook(path, **kwargs)
     if result.ok:
         keep_measurements(nbformat.v4.new_notebook() if refresh_timings else old, result.notebook)
-    if result.ok:
-        tmp = path.with_suffix(".ipynb.tmp")
-        nbformat.write(result.notebook, tmp)
-        os.replace(tmp, path)
+        _write(result.notebook, path)
     return result
+
+
+def build_from_source(
+    source: str | os.PathLike, *, refresh_timings: bool = False, **kwargs
+) -> ExecutionResult:
+    """Build the notebook paired with ``source`` from it, execute it and write it.
+
+    The cells (sources and metadata) come from the jupytext source; the
+    outputs from a fresh execution, in the notebook's folder. As in
+    :func:`execute_in_place`, the ``.ipynb`` is only written when every cell
+    ran, and unchanged measurement cells keep the outputs stored in it.
+    """
+    import nbformat
+
+    from course_utils.instructor.sources import notebook_path, read_source
+
+    target = notebook_path(source)
+    nb = read_source(source)
+    kwargs.setdefault("cwd", target.parent)
+    result = execute_notebook(nb, **kwargs)
+    if result.ok:
+        old = nbformat.v4.new_notebook()
+        if target.is_file() and not refresh_timings:
+            old = nbformat.read(target, as_version=4)
+        keep_measurements(old, result.notebook)
+        _write(result.notebook, target)
+    return result
+
+
+def _write(nb, path: Path) -> None:
+    import nbformat
+
+    tmp = path.with_suffix(".ipynb.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+
+
+def _paired_source(path: Path) -> Path | None:
+    """The jupytext source that builds ``path`` (itself if it is one), or None."""
+    from course_utils.instructor.sources import source_path
+
+    if path.suffix == ".py":
+        return path
+    try:
+        source = source_path(path)
+    except ValueError:
+        return None
+    return source if source.is_file() else None
 
 
 def measure_notebook(path: str | os.PathLike, *, kernel_name: str | None = None) -> dict:
@@ -298,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m course_utils.instructor.execute",
         description="Execute notebooks in a fresh kernel and store their outputs in place.",
     )
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument(
+        "notebooks", nargs="+", type=Path, help="notebooks (.ipynb) or their sources (.py)"
+    )
     parser.add_argument("--kernel", default=None, help="kernel name (default: the course kernel)")
     parser.add_argument(
         "--refresh-timings",
@@ -318,11 +372,21 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             continue
         if args.measure:
+            if path.suffix == ".py":
+                from course_utils.instructor.sources import notebook_path
+
+                path = notebook_path(path)
             print(json.dumps(_measure_here(path, args.kernel)))
             continue
-        result = execute_in_place(
-            path, kernel_name=args.kernel, refresh_timings=args.refresh_timings
-        )
+        source = _paired_source(path)
+        if source is not None:
+            result = build_from_source(
+                source, kernel_name=args.kernel, refresh_timings=args.refresh_timings
+            )
+        else:
+            result = execute_in_place(
+                path, kernel_name=args.kernel, refresh_timings=args.refresh_timings
+            )
         verdict = "ok" if result.ok else f"FAILED ({_first_line(result.error)})"
         print(f"{path}: {result.wall_seconds:6.1f} s  {verdict}", flush=True)
         if not result.ok:

@@ -1,0 +1,97 @@
+# %% [markdown]
+# # 00 · Welcome to *Regularization in Neural Networks*
+#
+# **Topics:** how the course works, an environment check, the map of notebooks and exercises
+#
+# This course teaches regularization (the techniques that keep a model from memorizing its
+# training data) from ridge regression to dropout, by experiment. Every claim comes with a small,
+# seeded experiment whose numbers you can re-run on a laptop: no GPU, no internet, each notebook
+# in well under a minute.
+#
+# **Who it is for.** You know some Python and NumPy and have fitted a model with scikit-learn or
+# Keras before. No prior knowledge of regularization is needed.
+#
+# **How it works.**
+#
+# 1. Read the notebooks in order and run every cell (Shift+Enter). Change a number and run again:
+#    the seeds make every run repeatable, so a different result comes from your change.
+# 2. Each notebook names the questions of the original beginner tutorial it answers, and ends
+#    with key takeaways and a short quiz.
+# 3. After the matching notebooks, open the exercise in `exercises/`. Write the functions where
+#    it says `# your code here`; the check cell below each one tells you at once whether it is
+#    right, and why not.
+#
+# Runtime: about 2 s.
+
+# %%
+from course_utils import setup_notebook
+
+rng = setup_notebook(seed=42)
+
+# %% [markdown]
+# ## Environment check
+#
+# The versions below should read "as locked": those are the versions the stored outputs of every
+# notebook were made with. Other versions usually work, but printed numbers can differ in the
+# last digits.
+
+# %%
+from course_utils.notebook import check_environment
+
+check_environment();
+
+# %% [markdown]
+# Does this machine have a GPU? The course never needs one; Keras uses one when it is there.
+# (The answer depends on your machine, so this cell's output is not compared by the tests.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (the answer differs from machine to machine)
+import os
+
+gpu_devices = (
+    [d for d in os.listdir("/dev") if d.startswith("nvidia")] if os.path.isdir("/dev") else []
+)
+print("GPU devices found:", len(gpu_devices) or "none, the course runs on the CPU")
+
+# %% [markdown]
+# ## The map
+#
+# | # | Notebook | What you will see |
+# |---|---|---|
+# | 01 | [The tutorial's three examples](01_tutorial_examples.ipynb) | The beginner tutorial's Ridge, Lasso and dropout examples run as written, and what their numbers really say |
+# | 02 | [Over-fitting and under-fitting](02_overfitting_and_underfitting.ipynb) | Polynomial fits, the U-shaped validation curve, learning curves, diagnosis from numbers |
+# | 03 | [L2 and Ridge](03_l2_ridge.ipynb) | The closed form by hand, shrinkage paths, the best alpha, why to standardize |
+# | 04 | [L1 and Lasso](04_l1_lasso.ipynb) | Exact zeros, the Lasso path, support recovery, L1/L2 geometry, soft-thresholding |
+# | 05 | [Elastic Net](05_elastic_net.ipynb) | Correlated features: Lasso picks one, Ridge spreads, Elastic Net keeps the group |
+# | 06 | [Choosing the strength](06_choosing_regularization_strength.ipynb) | Cross-validation, the one-standard-error rule, the test-set leak |
+# | 07 | [Dropout](07_dropout.ipynb) | Dropout in NumPy and Keras, rate sweeps, where it goes, Monte Carlo dropout |
+# | 08 | [Weight penalties in Keras](08_weight_penalties_in_keras.ipynb) | What `kernel_regularizer` adds to the loss, L1 vs L2 weights, weight decay, max-norm |
+# | 09 | [Early stopping and more](09_early_stopping_and_more.ipynb) | Early stopping, noise, augmentation, batch norm, label smoothing, combinations |
+# | 10 | [Pitfalls and troubleshooting](10_pitfalls_and_troubleshooting.ipynb) | Each classic mistake shown failing, then fixed |
+# | 11 | [Questions and answers](11_questions_and_answers.ipynb) | The tutorial's 20 questions, answered and, where needed, corrected |
+# | 12 | [Capstone](12_capstone.ipynb) | A full study on real data: which regularizer should I use? |
+#
+# Exercises (in `../exercises/`, with instant feedback; solutions for instructors in `../solutions/`):
+#
+# | Exercise | After notebook | You write |
+# |---|---|---|
+# | `ex01_l2_on_a_new_dataset` | 03, 06 | Ridge's closed form, a validation curve, the best alpha (diabetes data) |
+# | `ex02_dropout_rates` | 07 | Inverted dropout in NumPy and a dropout-rate experiment in Keras |
+# | `ex03_elastic_net_vs_l1_l2` | 05 | Ridge, Lasso and Elastic Net compared on correlated sparse data |
+# | `ex04_lasso_from_scratch` | 04 | Soft-thresholding and coordinate descent for the Lasso |
+# | `ex05_penalties_and_early_stopping` | 08, 09 | Keras' L2 penalty and its gradient, the early-stopping epoch |
+#
+# ## Conventions used throughout
+#
+# - The first code cell of every notebook calls `setup_notebook(seed=42)`. It seeds Python, NumPy
+#   and (in the neural-network notebooks) Keras, and keeps TensorFlow's start-up messages quiet.
+# - Helpers for data and plots come from the course package `course_utils`; the model code you
+#   are here to learn is always written out in the notebook.
+# - Mean squared error is abbreviated MSE; "validation" data is held out for choosing settings,
+#   "test" data only for the final report.
+#
+# ## Key takeaways
+#
+# - Work in order, run every cell, change numbers and re-run: the seeds make that a fair experiment.
+# - Every exercise gives feedback as you go; the tests of this course check that every claim holds.

@@ -1,0 +1,360 @@
+# %% [markdown]
+# # Exercise 03 · Elastic Net against L1 and L2 alone
+#
+# **Topics:** Ridge, Lasso and ElasticNet side by side, correlated feature groups, sparsity, support recall, test error
+#
+# The tutorial's third practice exercise: use L1 and L2 together (Elastic Net) and compare the
+# result with each penalty alone. The tutorial claims Elastic Net is "useful when there are
+# multiple features that are correlated with each other" (question 12). You test that claim on
+# data built for it: 30 features in 10 groups of 3 near-copies (correlation 0.98 within a group),
+# of which only the first 2 groups carry signal. The course generator knows the true
+# coefficients, so you can count exactly which features each model finds.
+#
+# **How to work this notebook.** Fill in each function where it says `# your code here` (delete
+# the `raise NotImplementedError` line), then run the check cell below it: it prints one line per
+# test case, `passed`, `failed` with what was expected and what came back, or `not attempted yet`.
+# The cells titled *Graded test* are what an autograder scores: each one raises an error until your
+# function is right, and may hold more tests when your work is graded. Cells that use your
+# functions raise `NotImplementedError` until you have written them.
+#
+# | Part | Points |
+# |---|---:|
+# | Task 1 · `fit_three_regularizers` | 2 |
+# | Task 2 · `compare_regularizers` | 4 |
+# | Question 1 (written) | 2 |
+# | **Total** | **8** |
+#
+# Runtime: a few seconds (no neural network is trained).
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from course_utils import setup_notebook
+
+rng = setup_notebook(seed=42)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.metrics import mean_squared_error
+from sklearn.model_selection import train_test_split
+
+from course_utils.checks import Case, check_function, same_fitted_estimators
+from course_utils.data import make_correlated_groups
+from course_utils.plotting import plot_coefficients
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+X, y, true_coef = make_correlated_groups(
+    250,
+    n_groups=10,
+    group_size=3,
+    n_informative_groups=2,
+    within_correlation=0.98,
+    noise=1.0,
+    seed=42,
+)
+X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=50, random_state=42)
+print(f"training {X_train.shape}, test {X_test.shape}")
+print(f"true coefficients of the informative groups: {np.round(true_coef[:6], 2)}")
+print(f"non-zero true coefficients: {np.count_nonzero(true_coef)} of {true_coef.size}")
+
+
+# %% [markdown]
+# ## Task 1 · Fit the three models (2 points)
+#
+# Return a dict with the keys `"ridge"`, `"lasso"` and `"elastic_net"`, holding scikit-learn's
+# `Ridge(alpha=alpha)`, `Lasso(alpha=alpha, max_iter=10_000)` and
+# `ElasticNet(alpha=alpha, l1_ratio=l1_ratio, max_iter=10_000)`, each **fitted** on the training
+# data. (`max_iter=10_000` lets coordinate descent converge on strongly correlated features.)
+#
+# One `alpha` for all three keeps the code short, but note that the penalties are not on the same
+# scale: `Lasso` and `ElasticNet` divide the squared error by $2n$, `Ridge` does not, so the same
+# `alpha` is a much weaker penalty for `Ridge`.
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-fit", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def fit_three_regularizers(X_train, y_train, alpha, l1_ratio):
+    """Fitted Ridge, Lasso and ElasticNet models in a dict keyed "ridge", "lasso", "elastic_net"."""
+    ### BEGIN SOLUTION
+    models = {
+        "ridge": Ridge(alpha=alpha),
+        "lasso": Lasso(alpha=alpha, max_iter=10_000),
+        "elastic_net": ElasticNet(alpha=alpha, l1_ratio=l1_ratio, max_iter=10_000),
+    }
+    return {name: model.fit(X_train, y_train) for name, model in models.items()}
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-fit-check", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def reference_models(X_train, y_train, alpha, l1_ratio):
+    return {
+        "ridge": Ridge(alpha=alpha).fit(X_train, y_train),
+        "lasso": Lasso(alpha=alpha, max_iter=10_000).fit(X_train, y_train),
+        "elastic_net": ElasticNet(alpha=alpha, l1_ratio=l1_ratio, max_iter=10_000).fit(
+            X_train, y_train
+        ),
+    }
+
+
+check_function(
+    fit_three_regularizers,
+    [
+        Case(
+            (X_train, y_train, 0.3, 0.5),
+            reference_models(X_train, y_train, 0.3, 0.5),
+            compare=same_fitted_estimators(atol=1e-4),
+            label="alpha=0.3, l1_ratio=0.5",
+            hint="build the three estimators with these arguments and call .fit on each",
+        ),
+        Case(
+            (X_train, y_train, 1.0, 0.2),
+            reference_models(X_train, y_train, 1.0, 0.2),
+            compare=same_fitted_estimators(atol=1e-4),
+            label="alpha=1, l1_ratio=0.2",
+            hint="pass l1_ratio to ElasticNet",
+        ),
+    ],
+)
+
+# %% nbgrader={"grade": true, "grade_id": "ex03-fit-tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Graded test (2 points): raises AssertionError until fit_three_regularizers is right.
+check_function(
+    fit_three_regularizers,
+    [
+        Case(
+            (X_train, y_train, 0.1, 0.7),
+            reference_models(X_train, y_train, 0.1, 0.7),
+            compare=same_fitted_estimators(atol=1e-4),
+            label="alpha=0.1, l1_ratio=0.7",
+        )
+    ],
+    strict=True,
+)
+### BEGIN HIDDEN TESTS
+check_function(
+    fit_three_regularizers,
+    [
+        Case(
+            (X_test, y_test, 0.05, 0.9),
+            reference_models(X_test, y_test, 0.05, 0.9),
+            compare=same_fitted_estimators(atol=1e-4),
+            label="other data",
+        ),
+        Case(
+            (X_train[:, :4], y_train, 0.5, 1.0),
+            reference_models(X_train[:, :4], y_train, 0.5, 1.0),
+            compare=same_fitted_estimators(atol=1e-4),
+            label="l1_ratio=1 (Elastic Net equals Lasso)",
+        ),
+    ],
+    strict=True,
+    quiet=True,
+)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Task 2 · Compare them (4 points)
+#
+# For each model in `models` (a dict such as the one above), compute on the test data:
+#
+# * `"test_mse"`: the mean squared error of its predictions, a `float`;
+# * `"n_nonzero"`: how many coefficients are non-zero, counting a coefficient as non-zero when its
+#   absolute value is above `1e-8`, an `int`;
+# * `"support_recall"`: the fraction of the truly non-zero coefficients (`true_coef != 0`) that the
+#   model also estimates as non-zero, a `float` between 0 and 1.
+#
+# Return a dict with the same keys as `models`, each mapping to a dict with these three keys.
+# Raise a `ValueError` when `true_coef` has no non-zero entry (the recall would be undefined).
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-compare", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def compare_regularizers(models, X_test, y_test, true_coef):
+    """Test MSE, number of non-zero coefficients and true-support recall of each model."""
+    ### BEGIN SOLUTION
+    true_support = np.asarray(true_coef) != 0
+    if not true_support.any():
+        raise ValueError("true_coef has no non-zero entry, so the support recall is undefined.")
+    results = {}
+    for name, model in models.items():
+        estimated_support = np.abs(np.ravel(model.coef_)) > 1e-8
+        results[name] = {
+            "test_mse": float(mean_squared_error(y_test, model.predict(X_test))),
+            "n_nonzero": int(estimated_support.sum()),
+            "support_recall": float(estimated_support[true_support].mean()),
+        }
+    return results
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex03-compare-check", "locked": true, "schema_version": 3, "solution": false, "task": false}
+check_models = reference_models(X_train, y_train, 0.3, 0.5)
+expected_results = {
+    "ridge": {"test_mse": 1.854252, "n_nonzero": 30, "support_recall": 1.0},
+    "lasso": {"test_mse": 1.569827, "n_nonzero": 5, "support_recall": 5 / 6},
+    "elastic_net": {"test_mse": 1.565511, "n_nonzero": 10, "support_recall": 1.0},
+}
+check_function(
+    compare_regularizers,
+    [
+        Case(
+            (check_models, X_test, y_test, true_coef),
+            expected_results,
+            atol=1e-5,
+            label="the three models",
+            hint="count |coef| > 1e-8; the recall divides by the number of true non-zeros",
+        ),
+        Case(
+            ({"lasso": check_models["lasso"]}, X_test, y_test, true_coef),
+            {"lasso": expected_results["lasso"]},
+            atol=1e-5,
+            label="any keys: one model only",
+            hint="loop over models.items() instead of naming the keys",
+        ),
+        Case(
+            (check_models, X_test, y_test, np.zeros(30)),
+            raises=ValueError,
+            label="no true non-zero coefficient",
+        ),
+    ],
+)
+
+# %% nbgrader={"grade": true, "grade_id": "ex03-compare-tests", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+# Graded test (4 points): raises AssertionError until compare_regularizers is right.
+check_function(
+    compare_regularizers,
+    [
+        Case(
+            (reference_models(X_train, y_train, 0.6, 0.5), X_test, y_test, true_coef),
+            {
+                "ridge": {"test_mse": 1.674884, "n_nonzero": 30, "support_recall": 1.0},
+                "lasso": {"test_mse": 2.016280, "n_nonzero": 5, "support_recall": 5 / 6},
+                "elastic_net": {"test_mse": 2.118513, "n_nonzero": 6, "support_recall": 1.0},
+            },
+            atol=1e-5,
+            label="alpha=0.6",
+        )
+    ],
+    strict=True,
+)
+
+
+### BEGIN HIDDEN TESTS
+def reference_comparison(models, X_test, y_test, true_coef):
+    true_coef = np.asarray(true_coef)
+    results = {}
+    for name, model in models.items():
+        found = np.abs(model.coef_) > 1e-8
+        results[name] = {
+            "test_mse": float(np.mean((y_test - model.predict(X_test)) ** 2)),
+            "n_nonzero": int(found.sum()),
+            "support_recall": float(found[true_coef != 0].sum() / (true_coef != 0).sum()),
+        }
+    return results
+
+
+sparse_truth = np.zeros(30)
+sparse_truth[[0, 10, 29]] = 1.0
+hidden_models = reference_models(X_train, y_train, 0.05, 0.3)
+hidden_result = compare_regularizers(hidden_models, X_test, y_test, sparse_truth)
+check_function(
+    compare_regularizers,
+    [
+        Case(
+            (hidden_models, X_test, y_test, sparse_truth),
+            reference_comparison(hidden_models, X_test, y_test, sparse_truth),
+            label="another true support",
+        ),
+        Case(
+            (hidden_models, X_test[:1], y_test[:1], true_coef),
+            reference_comparison(hidden_models, X_test[:1], y_test[:1], true_coef),
+            label="a single test sample",
+        ),
+        Case(
+            (hidden_models, X_test, y_test, true_coef.tolist()),
+            reference_comparison(hidden_models, X_test, y_test, true_coef),
+            label="true_coef as a list",
+        ),
+    ],
+    strict=True,
+    quiet=True,
+)
+for values in hidden_result.values():
+    assert type(values["n_nonzero"]) is int, "n_nonzero must be a Python int"
+    assert type(values["test_mse"]) is float, "test_mse must be a Python float"
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## The comparison
+#
+# The cell below fits the three models with `alpha=0.3` and `l1_ratio=0.5`, prints your
+# comparison as a table and draws the coefficients of the first four groups (12 features; the
+# first 6 are informative, the markers show the true values). It raises `NotImplementedError`
+# until both functions are written.
+
+# %% tags=["raises-exception"]
+models = fit_three_regularizers(X_train, y_train, alpha=0.3, l1_ratio=0.5)
+table = pd.DataFrame(compare_regularizers(models, X_test, y_test, true_coef)).T
+rows = [str(table.astype({"n_nonzero": int})), ""]
+for name, model in models.items():
+    groups = np.round(model.coef_[:6].reshape(2, 3), 2)
+    largest_noise = np.abs(model.coef_[true_coef == 0]).max()
+    rows.append(
+        f"{name:>11}: group 0 {groups[0]}, group 1 {groups[1]}, "
+        f"largest noise coefficient {largest_noise:.2f}"
+    )
+print("\n".join(rows))
+
+fig, ax = plt.subplots(figsize=(8, 4))
+names = [f"g{j // 3}.{j % 3}" for j in range(12)]
+for offset, (name, model) in zip((-0.27, 0.0, 0.27), models.items(), strict=True):
+    plot_coefficients(
+        model.coef_[:12],
+        feature_names=names,
+        true_coef=true_coef[:12] if name == "ridge" else None,
+        ax=ax,
+        label=name,
+        width=0.27,
+        offset=offset,
+    )
+ax.set_xlabel("feature (group.member)")
+ax.set_title("Coefficients of the first four groups (groups 0 and 1 are informative)");
+
+# %% [markdown]
+# ## Question 1 (2 points)
+#
+# Compare the three rows of the table and the coefficients inside the two informative groups.
+# What does each penalty do with a group of near-identical features, and which model recovers the
+# true support best? Does the best recall come with the best test error here? Answer in the cell
+# below.
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "ex03-q1-answer", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Ridge** keeps all 30 coefficients (recall 1.0, but no selection at all) and splits the
+# informative groups erratically: in group 1 it gives 2.42, 1.18 and -0.02 where the truth is 1.25
+# three times, and one noise feature gets a coefficient of 1.24. With near-copies, the squared
+# error hardly changes when weight moves from one copy to another, and this weak L2 penalty
+# (weak because `Ridge` does not divide by $2n$) does little to stop it.
+#
+# **Lasso** keeps only 5 features, all informative, but misses one (recall 0.83): the L1 penalty
+# costs the same however the weight of a group is shared, so Lasso piles it on some members
+# (0.84, 1.72 and 2.49 in group 0) and drops others (the third member of group 1 is exactly 0).
+#
+# **Elastic Net** keeps 10 features: all 6 informative ones (recall 1.0) plus 4 noise features
+# with tiny coefficients (at most 0.05). Inside each group the weights are nearly equal (1.58,
+# 1.63, 1.71 and 1.25, 1.17, 1.00) and close to the truth: its L2 part makes sharing weight
+# between correlated features cheaper than concentrating it. This is the tutorial's claim about
+# correlated features, confirmed.
+#
+# Test errors: Elastic Net 1.566, Lasso 1.570, Ridge 1.854. The best recall comes with the best
+# test error here, but Lasso and Elastic Net differ by only 0.004 in test error while their
+# selected features differ a lot: with near-copies the predictions barely depend on which copy
+# carries the weight. Choose Elastic Net when you want to know *which* features matter.
+# ### END SOLUTION
+
+# %% [markdown]
+# ## Key takeaways
+#
+# * On groups of near-copies, Lasso tends to keep some members of a group and drop others: the L1
+#   penalty has no reason to share weight between copies. The L2 part of Elastic Net makes
+#   sharing cheaper, so Elastic Net keeps whole groups (tutorial questions 11 and 12).
+# * Ridge keeps every feature, the 24 noise features included: it shrinks, it never selects
+#   (question 2).
+# * Selecting the right features and predicting well are different goals; look at both numbers
+#   before choosing a penalty (question 3).
