@@ -78,6 +78,29 @@ clean: ## Remove the virtual environment and caches
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
 .PHONY: test-browser
-test-browser: $(STAMP) ## Real-browser test: the explorers in JupyterLab, in headless Chromium
+test-browser: $(STAMP) site ## Real-browser tests: the explorers in JupyterLab, the course website
 	sh scripts/install-debian-packages.sh /usr/bin/chromium=chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core
 	COURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q
+
+# ----------------------------------------------------------------------------- course website
+# COURSE_REPOSITORY: the public GitHub address behind the Colab/Binder buttons; empty means
+# [project.urls] Repository in pyproject.toml. make site COURSE_REPOSITORY=https://github.com/you/fork
+COURSE_REPOSITORY ?=
+SITE_SRC := build/site-src
+SITE     := build/site
+DOCS_STAMP := $(VENV)/.course-docs-installed
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml requirements-lock.txt
+	$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['docs']))" > $(VENV)/docs-requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements-lock.txt -r $(VENV)/docs-requirements.txt
+	@touch $(DOCS_STAMP)
+
+.PHONY: site
+site: $(DOCS_STAMP) ## Build the course website into build/site from the committed notebooks (no re-execution)
+	rm -rf $(SITE_SRC) $(SITE)
+	mkdir -p $(SITE_SRC)/notebooks $(SITE_SRC)/exercises
+	cp docs/site/index.md $(SITE_SRC)/
+	cp notebooks/*.ipynb $(SITE_SRC)/notebooks/
+	cp exercises/*.ipynb $(SITE_SRC)/exercises/
+	COURSE_REPOSITORY=$(COURSE_REPOSITORY) $(BIN)/sphinx-build -q -W --keep-going -b html -c docs/site $(SITE_SRC) $(SITE)
+	@echo "Website built: open $(SITE)/index.html (or python -m http.server -d $(SITE))."

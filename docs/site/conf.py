@@ -1,0 +1,119 @@
+"""Sphinx configuration of the course website (``make site``).
+
+The notebooks are rendered with their stored outputs (myst-nb, execution off):
+the website shows exactly what ``make notebooks`` committed. ``make site``
+copies ``notebooks/`` and ``exercises/`` (never ``solutions/``) and this
+folder's pages into ``build/site-src`` and builds ``build/site``.
+
+The repository address behind the Colab and Binder buttons comes from
+``[project.urls] Repository`` in pyproject.toml, or from the environment
+variable ``COURSE_REPOSITORY`` (``make site COURSE_REPOSITORY=https://github.com/you/fork``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import tomllib
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from course_site import (  # noqa: E402
+    exercise_toctree,
+    notebook_toctree,
+    repository_address,
+)
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+REPOSITORY = repository_address(PYPROJECT, os.environ.get("COURSE_REPOSITORY"))
+BRANCH = os.environ.get("COURSE_BRANCH", "main")
+
+project = "Regularization in Neural Networks"
+author = "The Regularization in Neural Networks course authors"
+copyright = f"2026, {author}. Text and figures CC BY 4.0, code MIT"  # noqa: A001
+
+extensions = ["myst_nb", "sphinx.ext.mathjax"]
+root_doc = "index"
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+
+# ---------------------------------------------------------------- notebooks
+nb_execution_mode = "off"  # stored outputs only: the site never runs a notebook
+nb_merge_streams = True
+# Widgets need a live kernel; on the website they show their text form (the
+# explorers and quizzes print a sentence saying so).
+nb_mime_priority_overrides = [
+    ("html", "application/vnd.jupyter.widget-view+json", None),
+]
+nb_ipywidgets_js = {}  # no widget manager loaded from a CDN
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+suppress_warnings = ["mystnb.unknown_mime_type"]
+
+# ---------------------------------------------------------------- math, offline
+# MathJax 2.7 from the jupyter-server-mathjax wheel, copied into _static/mathjax
+# after the build, so pages render formulas without reaching a CDN.
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
+mathjax2_config = {
+    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]]},
+    "menuSettings": {"zoom": "None"},
+    "MathMenu": {"showRenderer": False},
+}
+
+# ---------------------------------------------------------------- theme
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["course.css"]
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = True  # the .ipynb download button serves _sources/...
+html_theme_options = {
+    "repository_url": REPOSITORY,
+    "repository_branch": BRANCH,
+    "path_to_docs": "",
+    "use_repository_button": True,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org",
+        "colab_url": "https://colab.research.google.com",
+        "notebook_interface": "jupyterlab",
+    },
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "announcement": "",
+}
+html_context = {"default_mode": "light"}
+
+
+def _inject_toctrees(app, docname, source):
+    """Append the notebook and exercise tables of contents to the home page."""
+    if docname != root_doc:
+        return
+    srcdir = Path(app.srcdir)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    source[0] += "\n\n" + notebook_toctree(readme, srcdir / "notebooks")
+    source[0] += "\n\n" + exercise_toctree(readme, srcdir / "exercises")
+
+
+def _copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import jupyter_server_mathjax
+
+    static = Path(jupyter_server_mathjax.__file__).parent / "static"
+    target = Path(app.outdir) / "_static" / "mathjax"
+    if not target.is_dir():
+        shutil.copytree(static, target)
+
+
+def setup(app):
+    app.connect("source-read", _inject_toctrees)
+    app.connect("build-finished", _copy_mathjax)
+    return {"parallel_read_safe": True}
+
