@@ -67,7 +67,7 @@ bench: $(STAMP) ## Time every notebook; write benchmarks/ and the README syllabu
 lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirements-lock.txt
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test,browser]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[lab,instructor,test,browser,docs]"
 	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
 		| grep -v '^course[-_]utils' > requirements-lock.txt
 	rm -rf .lock-venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +11,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+SELF = "course-utils"
 
 
 def _name(requirement: str) -> str:
@@ -20,6 +24,27 @@ def _pyproject():
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
+def _requirements(*extras: str) -> list[str]:
+    """The core dependencies and the given extras, self-references (course_utils[x]) expanded."""
+    project = _pyproject()["project"]
+    requirements, todo, seen = list(project["dependencies"]), list(extras), set()
+    while todo:
+        extra = todo.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for requirement in project["optional-dependencies"][extra]:
+            if _name(requirement) == SELF:
+                todo += re.search(r"\[(.*)\]", requirement).group(1).split(",")
+            else:
+                requirements.append(requirement)
+    return requirements
+
+
+def _all_requirements() -> list[str]:
+    return _requirements(*_pyproject()["project"]["optional-dependencies"])
+
+
 def _environment_packages() -> set[str]:
     names = set()
     text = (ROOT / "environment.yml").read_text()
@@ -28,6 +53,67 @@ def _environment_packages() -> set[str]:
         if match and match.group(1) not in {"python", "pip"}:
             names.add(_name(match.group(1)))
     return names
+
+
+def _installed_closure(requirements) -> set[str]:
+    """Distribution names the requirements pull in, following the installed packages' metadata."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    seen, todo = set(), [(Requirement(r), ()) for r in requirements]
+    while todo:
+        requirement, _ = todo.pop()
+        name = _name(requirement.name)
+        key = (name, tuple(sorted(requirement.extras)))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dependencies = requires(name) or []
+        except PackageNotFoundError:
+            continue  # only needed on another platform or Python
+        for text in dependencies:
+            dependency = Requirement(text)
+            environments = [{"extra": e} for e in ("", *requirement.extras)]
+            if dependency.marker is None or any(
+                dependency.marker.evaluate(env) for env in environments
+            ):
+                todo.append((dependency, ()))
+    return {name for name, _ in seen}
+
+
+def _top_level_imports(code: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _notebook_code(path: Path) -> str:
+    cells = json.loads(path.read_text())["cells"]
+    lines = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            lines += [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    return "\n".join(lines)
+
+
+def _undeclared(imports: set[str], requirements) -> set[str]:
+    from importlib.metadata import packages_distributions
+
+    provided_by = packages_distributions()
+    available = _installed_closure(requirements)
+    missing = set()
+    for module in imports - set(sys.stdlib_module_names) - {"course_utils", "__future__"}:
+        distributions = {_name(d) for d in provided_by.get(module, [module])}
+        if not distributions & available:
+            missing.add(module)
+    return missing
 
 
 def test_python_floor_is_the_same_everywhere():
@@ -43,10 +129,45 @@ def test_python_floor_is_the_same_everywhere():
     assert sys.version_info >= (3, 11)
 
 
+def test_learners_install_only_what_the_notebooks_and_learner_modules_import():
+    imports = set()
+    for path in (ROOT / "course_utils").glob("*.py"):
+        imports |= _top_level_imports(path.read_text())
+    for folder in ("notebooks", "solutions", "exercises"):
+        for path in (ROOT / folder).glob("*.ipynb"):
+            imports |= _top_level_imports(_notebook_code(path))
+    for path in (ROOT / "sources").rglob("*.py"):  # the notebooks' jupytext sources
+        imports |= _top_level_imports(path.read_text())
+    assert {"keras", "sklearn", "ipywidgets"} <= imports  # the scan did read the course
+    assert _undeclared(imports, _requirements()) == set()
+    # ... and nothing more: no instructor, maintainer or JupyterLab package comes with them
+    # (psutil is not in the list: IPython, which ipywidgets needs, depends on it anyway).
+    core = _installed_closure(_requirements())
+    assert core & {"jupyterlab", "ipykernel", "nbclient", "nbformat", "pytest", "ruff"} == set()
+
+
+def test_the_instructor_extra_covers_the_instructor_tools():
+    imports = set()
+    for path in (ROOT / "course_utils" / "instructor").glob("*.py"):
+        imports |= _top_level_imports(path.read_text())
+    assert {"nbclient", "psutil"} <= imports
+    assert _undeclared(imports, _requirements("instructor")) == set()
+
+
+def test_the_test_extras_cover_the_tests():
+    imports = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        imports |= _top_level_imports(path.read_text())
+    imports |= _top_level_imports((ROOT / "conftest.py").read_text())
+    assert _undeclared(imports, _requirements("test", "browser")) == set()
+
+
+def test_undeclared_imports_are_detected():
+    assert _undeclared({"nbclient", "numpy"}, _requirements()) == {"nbclient"}
+
+
 def test_environment_yml_and_pyproject_name_the_same_packages():
-    project = _pyproject()["project"]
-    declared = {_name(r) for r in project["dependencies"]}
-    declared |= {_name(r) for r in project["optional-dependencies"]["test"]}
+    declared = {_name(r) for r in _requirements("lab", "instructor", "test")}
     assert _environment_packages() == declared
 
 
@@ -58,11 +179,7 @@ def test_environment_yml_installs_the_package_itself():
 
 
 def test_dependency_ranges_have_lower_and_upper_bounds():
-    project = _pyproject()["project"]
-    requirements = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        requirements += extra
-    for requirement in requirements:
+    for requirement in _all_requirements():
         assert ">=" in requirement and "<" in requirement.replace("<=", ""), requirement
         assert "==" not in requirement, requirement
 
@@ -74,10 +191,7 @@ def test_lock_file_pins_every_dependency_exactly():
             name, _, version = line.partition("==")
             assert version, f"not an exact pin: {line}"
             pins[_name(name)] = version
-    project = _pyproject()["project"]
-    needed = {_name(r) for r in project["dependencies"]}
-    for extra in project["optional-dependencies"].values():
-        needed |= {_name(r) for r in extra}
+    needed = {_name(r) for r in _all_requirements()}
     assert needed <= set(pins), needed - set(pins)
 
 
