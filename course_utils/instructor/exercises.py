@@ -33,8 +33,9 @@ import argparse
 import copy
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from course_utils._constants import NOTEBOOK_KERNELSPEC
 
 __all__ = [
     "BEGIN_SOLUTION",
@@ -234,12 +235,6 @@ def validate_solution_notebook(nb, name: str = "notebook") -> None:
 
 
 # -------------------------------------------------------------------------- generation
-@dataclass
-class _Counts:
-    stubs: int = 0
-    hidden: int = 0
-
-
 def make_exercise(nb, name: str = "notebook", source_path: str | None = None):
     """Return the exercise version of the solution notebook ``nb`` (which is not modified)."""
     import nbformat
@@ -247,11 +242,7 @@ def make_exercise(nb, name: str = "notebook", source_path: str | None = None):
     validate_solution_notebook(nb, name)
     nb = copy.deepcopy(nb)
     nb.nbformat, nb.nbformat_minor = 4, max(5, int(nb.get("nbformat_minor", 5)))
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "name": "python3",
-    }
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata.pop("widgets", None)
     if source_path is not None:
