@@ -17,6 +17,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_utils._validation import (
+    check_callable,
+    check_flag,
+    check_number,
+    check_seed,
+    check_whole_number,
+)
+
 __all__ = [
     "DataSplit",
     "TUTORIAL_SLOPE",
@@ -49,39 +57,6 @@ class DataSplit(NamedTuple):
     y_test: np.ndarray
 
 
-# --------------------------------------------------------------------------- checks
-def _int_arg(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
-    return int(value)
-
-
-def _float_arg(
-    name: str, value, low: float, high: float | None = None, *, closed_high=True
-) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
-    value = float(value)
-    if (
-        not np.isfinite(value)
-        or value < low
-        or (high is not None and (value > high or (not closed_high and value == high)))
-    ):
-        upper = "" if high is None else (f" and {'at most' if closed_high else 'below'} {high}")
-        raise ValueError(f"{name} must be at least {low}{upper}, got {value}.")
-    return value
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number such as 42, got {type(seed).__name__}.")
-    if seed < 0:
-        raise ValueError(f"seed must be zero or positive, got {seed}.")
-    return np.random.default_rng(int(seed))
-
-
 # ------------------------------------------------------------------ regression sets
 def make_tutorial_linear(
     n_samples: int = 100, *, noise: float = TUTORIAL_NOISE_SD, seed: int = 42
@@ -95,9 +70,9 @@ def make_tutorial_linear(
     >>> bool(((X >= 0) & (X < 10)).all())
     True
     """
-    n_samples = _int_arg("n_samples", n_samples, 1)
-    noise = _float_arg("noise", noise, 0.0)
-    rng = _rng(seed)
+    n_samples = check_whole_number("n_samples", n_samples, minimum=1)
+    noise = check_number("noise", noise, low=0)
+    rng = np.random.default_rng(check_seed(seed))
     X = rng.uniform(0.0, 10.0, size=(n_samples, 1))
     y = TUTORIAL_SLOPE * X[:, 0] + TUTORIAL_INTERCEPT + rng.normal(0.0, noise, size=n_samples)
     return X, y
@@ -126,16 +101,16 @@ def make_sparse_regression(
     >>> X.shape, int((coef != 0).sum())
     ((50, 10), 3)
     """
-    n_samples = _int_arg("n_samples", n_samples, 1)
-    n_features = _int_arg("n_features", n_features, 1)
-    n_informative = _int_arg("n_informative", n_informative, 0)
+    n_samples = check_whole_number("n_samples", n_samples, minimum=1)
+    n_features = check_whole_number("n_features", n_features, minimum=1)
+    n_informative = check_whole_number("n_informative", n_informative, minimum=0)
     if n_informative > n_features:
         raise ValueError(
             f"n_informative ({n_informative}) cannot exceed n_features ({n_features})."
         )
-    noise = _float_arg("noise", noise, 0.0)
-    correlation = _float_arg("correlation", correlation, 0.0, 1.0, closed_high=False)
-    rng = _rng(seed)
+    noise = check_number("noise", noise, low=0)
+    correlation = check_number("correlation", correlation, low=0, high=1, high_open=True)
+    rng = np.random.default_rng(check_seed(seed))
     lags = np.abs(np.subtract.outer(np.arange(n_features), np.arange(n_features)))
     cov = correlation**lags
     chol = np.linalg.cholesky(cov)
@@ -172,17 +147,19 @@ def make_correlated_groups(
     >>> X.shape, coef.reshape(3, 2)[:, 0].astype(bool).tolist()
     ((200, 6), [True, True, False])
     """
-    n_samples = _int_arg("n_samples", n_samples, 1)
-    n_groups = _int_arg("n_groups", n_groups, 1)
-    group_size = _int_arg("group_size", group_size, 1)
-    n_informative_groups = _int_arg("n_informative_groups", n_informative_groups, 0)
+    n_samples = check_whole_number("n_samples", n_samples, minimum=1)
+    n_groups = check_whole_number("n_groups", n_groups, minimum=1)
+    group_size = check_whole_number("group_size", group_size, minimum=1)
+    n_informative_groups = check_whole_number(
+        "n_informative_groups", n_informative_groups, minimum=0
+    )
     if n_informative_groups > n_groups:
         raise ValueError(
             f"n_informative_groups ({n_informative_groups}) cannot exceed n_groups ({n_groups})."
         )
-    r = _float_arg("within_correlation", within_correlation, 0.0, 1.0)
-    noise = _float_arg("noise", noise, 0.0)
-    rng = _rng(seed)
+    r = check_number("within_correlation", within_correlation, low=0, high=1)
+    noise = check_number("noise", noise, low=0)
+    rng = np.random.default_rng(check_seed(seed))
     factors = rng.standard_normal((n_samples, n_groups))
     own = rng.standard_normal((n_samples, n_groups * group_size))
     X = np.sqrt(r) * np.repeat(factors, group_size, axis=1) + np.sqrt(1.0 - r) * own
@@ -218,11 +195,10 @@ def make_nonlinear_1d(
     >>> bool((X[1:, 0] >= X[:-1, 0]).all())
     True
     """
-    n_samples = _int_arg("n_samples", n_samples, 1)
-    noise = _float_arg("noise", noise, 0.0)
-    if not callable(function):
-        raise TypeError("function must be callable, for example numpy.sin.")
-    rng = _rng(seed)
+    n_samples = check_whole_number("n_samples", n_samples, minimum=1)
+    noise = check_number("noise", noise, low=0)
+    check_callable("function", function)
+    rng = np.random.default_rng(check_seed(seed))
     x = np.sort(rng.uniform(0.0, 1.0, size=n_samples))
     y = np.asarray(function(x), dtype=float) + rng.normal(0.0, noise, size=n_samples)
     return x[:, None], y
@@ -274,11 +250,11 @@ def make_noisy_moons(
     >>> split.X_train.shape, split.y_val.shape
     ((50, 2), (20,))
     """
-    n_train = _int_arg("n_train", n_train, 2)
-    n_val = _int_arg("n_val", n_val, 2)
-    n_test = _int_arg("n_test", n_test, 2)
-    noise = _float_arg("noise", noise, 0.0)
-    rng = _rng(seed)
+    n_train = check_whole_number("n_train", n_train, minimum=2)
+    n_val = check_whole_number("n_val", n_val, minimum=2)
+    n_test = check_whole_number("n_test", n_test, minimum=2)
+    noise = check_number("noise", noise, low=0)
+    rng = np.random.default_rng(check_seed(seed))
     from sklearn.datasets import make_moons
 
     n_total = n_train + n_val + n_test
@@ -300,10 +276,10 @@ def load_digits_split(
     >>> split.X_train.shape, float(split.X_train.max()) <= 1.0
     ((100, 64), True)
     """
-    n_train = _int_arg("n_train", n_train, 10)
-    n_val = _int_arg("n_val", n_val, 10)
-    n_test = _int_arg("n_test", n_test, 10)
-    rng = _rng(seed)
+    n_train = check_whole_number("n_train", n_train, minimum=10)
+    n_val = check_whole_number("n_val", n_val, minimum=10)
+    n_test = check_whole_number("n_test", n_test, minimum=10)
+    rng = np.random.default_rng(check_seed(seed))
     from sklearn.datasets import load_digits
 
     digits = load_digits()
@@ -323,12 +299,11 @@ def load_breast_cancer_split(
     >>> split.X_train.shape
     (200, 30)
     """
-    n_train = _int_arg("n_train", n_train, 10)
-    n_val = _int_arg("n_val", n_val, 10)
-    n_test = _int_arg("n_test", n_test, 10)
-    if not isinstance(standardize, bool):
-        raise TypeError("standardize must be True or False.")
-    rng = _rng(seed)
+    n_train = check_whole_number("n_train", n_train, minimum=10)
+    n_val = check_whole_number("n_val", n_val, minimum=10)
+    n_test = check_whole_number("n_test", n_test, minimum=10)
+    standardize = check_flag("standardize", standardize)
+    rng = np.random.default_rng(check_seed(seed))
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.plotting import (
-    TRAIN_STYLE,
-    VALIDATION_STYLE,
-    _check_bool,
-    _finite_1d,
-    _positive_1d,
-    get_ax,
+from course_utils._validation import (
+    check_choice,
+    check_finite_1d,
+    check_flag,
+    check_number,
+    check_positive_1d,
+    check_whole_number,
 )
+from course_utils.plotting import TRAIN_STYLE, VALIDATION_STYLE, get_ax
 
 __all__ = [
     "plot_regularization_path",
@@ -87,7 +88,7 @@ def plot_regularization_path(
     >>> [line.get_label() for line in ax.lines[:2]]
     ['a', '_b']
     """
-    alphas = _positive_1d("alphas", alphas)
+    alphas = check_positive_1d("alphas", alphas)
     try:
         coefs = np.asarray(coefs, dtype=float)
     except (TypeError, ValueError):
@@ -126,7 +127,7 @@ def plot_regularization_path(
             ax.plot(alphas[order], coefs[order, j], color="0.7", linewidth=0.9, label=f"_{name}")
     ax.axhline(0.0, color="0.3", linewidth=0.8, label="_zero")
     if mark_alpha is not None:
-        mark = _positive_1d("mark_alpha", [mark_alpha])[0]
+        mark = check_positive_1d("mark_alpha", [mark_alpha])[0]
         ax.axvline(mark, color="k", linestyle=":", linewidth=1.2, label=f"alpha = {mark:.3g}")
     ax.set_xscale("log")
     ax.set_xlabel("alpha (log scale)")
@@ -190,12 +191,16 @@ def plot_complexity_curve(
     """
     if not isinstance(xlabel, str) or not xlabel:
         raise TypeError("xlabel must be a non-empty string such as 'polynomial degree'.")
-    _check_bool("log_x", log_x)
-    _check_bool("log_y", log_y)
-    _check_bool("mark_best", mark_best)
-    x = _positive_1d("complexity", complexity) if log_x else _finite_1d("complexity", complexity)
-    train = _finite_1d("train_error", train_error)
-    val = _finite_1d("val_error", val_error)
+    check_flag("log_x", log_x)
+    check_flag("log_y", log_y)
+    check_flag("mark_best", mark_best)
+    x = (
+        check_positive_1d("complexity", complexity)
+        if log_x
+        else check_finite_1d("complexity", complexity)
+    )
+    train = check_finite_1d("train_error", train_error)
+    val = check_finite_1d("val_error", val_error)
     if not len(x) == len(train) == len(val):
         raise ValueError(
             "complexity, train_error and val_error must have the same length, got "
@@ -207,7 +212,7 @@ def plot_complexity_curve(
     (line,) = ax.plot(x, train, marker=".", label="training", **TRAIN_STYLE)
     ax.plot(x, val, marker=".", label="validation", **VALIDATION_STYLE)
     if reference is not None:
-        ref = _finite_1d("reference", [reference])[0]
+        ref = check_finite_1d("reference", [reference])[0]
         ax.axhline(ref, color="0.4", linestyle=":", label=f"{reference_label} ({ref:.3g})")
     if mark_best:
         best = int(np.argmin(val))
@@ -275,8 +280,8 @@ def plot_learning_curve(
     >>> len(ax.lines), len(ax.collections)
     (2, 2)
     """
-    _check_bool("show_std", show_std)
-    sizes = _positive_1d("train_sizes", train_sizes)
+    check_flag("show_std", show_std)
+    sizes = check_positive_1d("train_sizes", train_sizes)
     train = _scores_2d("train_scores", train_scores, len(sizes))
     val = _scores_2d("val_scores", val_scores, len(sizes))
     ax = get_ax(ax)
@@ -292,7 +297,7 @@ def plot_learning_curve(
                 sizes, mean - std, mean + std, color=line.get_color(), alpha=0.2, linewidth=0
             )
     if reference is not None:
-        ref = _finite_1d("reference", [reference])[0]
+        ref = check_finite_1d("reference", [reference])[0]
         ax.axhline(ref, color="0.4", linestyle=":", label=f"{reference_label} ({ref:.3g})")
     ax.set_xlabel("training-set size")
     ax.set_ylabel(ylabel)
@@ -305,20 +310,14 @@ _KINDS = ("l1", "l2")
 
 
 def _check_kind(kind) -> str:
-    if kind not in _KINDS:
-        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}.")
-    return kind
+    return check_choice("kind", kind, _KINDS)
 
 
 def _check_geometry(center, radius, curvature):
-    center = _finite_1d("center", center)
+    center = check_finite_1d("center", center)
     if center.shape != (2,):
         raise ValueError(f"center must hold two numbers (w1, w2), got {len(center)}.")
-    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.integer, np.floating)):
-        raise TypeError("radius must be a number.")
-    radius = float(radius)
-    if not np.isfinite(radius) or radius <= 0:
-        raise ValueError(f"radius must be positive, got {radius}.")
+    radius = check_number("radius", radius, low=0, low_open=True)
     try:
         matrix = np.asarray(curvature, dtype=float)
     except (TypeError, ValueError):
@@ -409,10 +408,7 @@ def plot_constraint_geometry(
     """
     _check_kind(kind)
     center, radius, matrix = _check_geometry(center, radius, curvature)
-    if isinstance(n_contours, bool) or not isinstance(n_contours, (int, np.integer)):
-        raise TypeError("n_contours must be a whole number.")
-    if n_contours < 1:
-        raise ValueError(f"n_contours must be at least 1, got {n_contours}.")
+    n_contours = check_whole_number("n_contours", n_contours, minimum=1)
     from matplotlib.patches import Circle, Polygon
 
     solution = constrained_solution(kind, center=center, radius=radius, curvature=matrix)

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from course_utils._validation import check_1d
+
 __all__ = [
     "get_ax",
     "plot_data_and_fit",
@@ -40,22 +42,6 @@ def get_ax(ax=None):
     return ax
 
 
-def _as_1d(name: str, values) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers.") from None
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be one-dimensional (or a single column), got shape {arr.shape}."
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty.")
-    return arr
-
-
 def plot_data_and_fit(X, y, model=None, *, ax=None, n_points: int = 200, label="fit", **line_kw):
     """Scatter one-feature data and, if given, a fitted model's prediction line.
 
@@ -63,8 +49,8 @@ def plot_data_and_fit(X, y, model=None, *, ax=None, n_points: int = 200, label="
     scikit-learn estimator or pipeline), or a callable ``f(x_column) -> y``.
     The line covers the range of ``X``. Returns the Axes.
     """
-    x = _as_1d("X", X)
-    y = _as_1d("y", y)
+    x = check_1d("X", X)
+    y = check_1d("y", y)
     if len(x) != len(y):
         raise ValueError(f"X and y must have the same length, got {len(x)} and {len(y)}.")
     ax = get_ax(ax)
@@ -82,26 +68,6 @@ def plot_data_and_fit(X, y, model=None, *, ax=None, n_points: int = 200, label="
     ax.set_ylabel("y")
     ax.legend()
     return ax
-
-
-def _finite_1d(name: str, values) -> np.ndarray:
-    arr = _as_1d(name, values)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return arr
-
-
-def _positive_1d(name: str, values) -> np.ndarray:
-    arr = _finite_1d(name, values)
-    if np.any(arr <= 0):
-        raise ValueError(f"{name} must hold positive numbers to be drawn on a log scale.")
-    return arr
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False.")
-    return value
 
 
 def _history_dict(history) -> Mapping[str, Sequence[float]]:
@@ -181,12 +147,12 @@ def plot_coefficients(
     Use ``width`` and ``offset`` to put several models side by side on one
     Axes. Returns the Axes.
     """
-    coef = _as_1d("coef", coef)
+    coef = check_1d("coef", coef)
     index = np.arange(len(coef))
     ax = get_ax(ax)
     ax.bar(index + offset, coef, width=width, label=label)
     if true_coef is not None:
-        true_coef = _as_1d("true_coef", true_coef)
+        true_coef = check_1d("true_coef", true_coef)
         if len(true_coef) != len(coef):
             raise ValueError(f"true_coef has {len(true_coef)} values but coef has {len(coef)}.")
         ax.plot(index, true_coef, "k_", markersize=14, markeredgewidth=2, label="true value")

@@ -29,7 +29,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from course_utils.plotting import _check_bool, _finite_1d, _positive_1d, get_ax
+from course_utils._validation import (
+    check_finite_1d,
+    check_flag,
+    check_positive_1d,
+    check_whole_number,
+)
+from course_utils.plotting import get_ax
 
 __all__ = [
     "one_standard_error_alpha",
@@ -100,9 +106,9 @@ def one_standard_error_alpha(alphas, mean_scores, std_scores, n_folds, *, greate
     ...                          n_folds=4, greater_is_better=True)
     1.0
     """
-    alphas = _finite_1d("alphas", alphas)
-    mean_scores = _finite_1d("mean_scores", mean_scores)
-    std_scores = _finite_1d("std_scores", std_scores)
+    alphas = check_finite_1d("alphas", alphas)
+    mean_scores = check_finite_1d("mean_scores", mean_scores)
+    std_scores = check_finite_1d("std_scores", std_scores)
     if not (len(alphas) == len(mean_scores) == len(std_scores)):
         raise ValueError(
             "alphas, mean_scores and std_scores must have the same length, got "
@@ -112,11 +118,8 @@ def one_standard_error_alpha(alphas, mean_scores, std_scores, n_folds, *, greate
         raise ValueError("alphas contains repeated values; give each alpha once.")
     if np.any(std_scores < 0):
         raise ValueError("std_scores must not be negative: they are standard deviations.")
-    if isinstance(n_folds, bool) or not isinstance(n_folds, (int, np.integer)):
-        raise TypeError(f"n_folds must be a whole number such as 5, got {type(n_folds).__name__}.")
-    if n_folds < 2:
-        raise ValueError(f"n_folds must be at least 2, got {n_folds}.")
-    _check_bool("greater_is_better", greater_is_better)
+    n_folds = check_whole_number("n_folds", n_folds, minimum=2)
+    check_flag("greater_is_better", greater_is_better)
 
     sign = 1.0 if greater_is_better else -1.0
     goodness = sign * mean_scores  # larger is better from here on
@@ -179,13 +182,13 @@ def plot_validation_curve(
     >>> len(ax.lines), len(ax.collections), ax.get_xscale()
     (3, 1, 'log')
     """
-    alphas = _positive_1d("alphas", alphas)
+    alphas = check_positive_1d("alphas", alphas)
     valid = _fold_scores("valid_scores", valid_scores, len(alphas))
     train = (
         None if train_scores is None else _fold_scores("train_scores", train_scores, len(alphas))
     )
-    _check_bool("greater_is_better", greater_is_better)
-    _check_bool("mark_one_standard_error", mark_one_standard_error)
+    check_flag("greater_is_better", greater_is_better)
+    check_flag("mark_one_standard_error", mark_one_standard_error)
     for name, value in (("score_name", score_name), ("param_name", param_name)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a string, got {type(value).__name__}.")
@@ -300,7 +303,9 @@ def plot_grouped_coefficients(
         raise ValueError(f"group_size must be at least 1, got {group_size}.")
     if not isinstance(ylabel, str):
         raise TypeError(f"ylabel must be a string, got {type(ylabel).__name__}.")
-    arrays = {str(name): _finite_1d(f"coefs[{name!r}]", values) for name, values in coefs.items()}
+    arrays = {
+        str(name): check_finite_1d(f"coefs[{name!r}]", values) for name, values in coefs.items()
+    }
     lengths = {len(values) for values in arrays.values()}
     if len(lengths) != 1:
         raise ValueError(
@@ -328,7 +333,7 @@ def plot_grouped_coefficients(
         offset = (k - (n_models - 1) / 2) * width
         ax.bar(index + offset, values, width=width, label=name, zorder=2)
     if true_coef is not None:
-        true_coef = _finite_1d("true_coef", true_coef)
+        true_coef = check_finite_1d("true_coef", true_coef)
         if len(true_coef) != n_features:
             raise ValueError(f"true_coef has {len(true_coef)} values but coefs have {n_features}.")
         ax.plot(

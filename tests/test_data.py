@@ -42,7 +42,7 @@ def test_tutorial_linear_without_noise_is_exactly_the_line():
         ({"n_samples": 2.5}, TypeError, "n_samples must be a whole number"),
         ({"noise": -1.0}, ValueError, "noise must be at least 0"),
         ({"seed": "abc"}, TypeError, "seed must be a whole number"),
-        ({"seed": -3}, ValueError, "seed must be zero or positive"),
+        ({"seed": -3}, ValueError, r"seed must be between 0 and 2\*\*32 - 1, got -3\."),
     ],
 )
 def test_tutorial_linear_rejects_bad_arguments(kwargs, error, message):
@@ -70,7 +70,7 @@ def test_sparse_regression_correlation_structure():
 def test_sparse_regression_rejects_bad_arguments():
     with pytest.raises(ValueError, match="cannot exceed n_features"):
         data.make_sparse_regression(10, 3, 5)
-    with pytest.raises(ValueError, match="correlation must be at least 0.0 and below 1.0"):
+    with pytest.raises(ValueError, match="correlation must be at least 0 and below 1, got 1."):
         data.make_sparse_regression(10, 3, 1, correlation=1.0)
 
 

@@ -203,9 +203,9 @@ def test_geometry_figure_draws_region_contours_and_solution(kind, patch):
 
 
 def test_geometry_rejects_bad_input():
-    with pytest.raises(ValueError, match="kind must be 'l1' or 'l2'"):
+    with pytest.raises(ValueError, match="kind must be one of 'l1', 'l2', got 'l3'"):
         lp.plot_constraint_geometry("l3")
-    with pytest.raises(ValueError, match="radius must be positive"):
+    with pytest.raises(ValueError, match="radius must be a positive number, got 0"):
         lp.constrained_solution("l1", radius=0)
     with pytest.raises(ValueError, match="center must hold two numbers"):
         lp.constrained_solution("l2", center=(1.0, 2.0, 3.0))
@@ -213,7 +213,7 @@ def test_geometry_rejects_bad_input():
         lp.constrained_solution("l2", curvature=[[1.0, 0.0], [0.0, -1.0]])
     with pytest.raises(ValueError, match="2x2 matrix"):
         lp.constrained_solution("l2", curvature=np.eye(3))
-    with pytest.raises(TypeError, match="radius must be a number"):
+    with pytest.raises(TypeError, match="radius must be a number, got str"):
         lp.constrained_solution("l2", radius="1")
     with pytest.raises(ValueError, match="n_contours must be at least 1"):
         lp.plot_constraint_geometry("l1", n_contours=0)

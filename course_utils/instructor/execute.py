@@ -31,7 +31,6 @@ import argparse
 import copy
 import json
 import os
-import re
 import resource
 import shutil
 import sys
@@ -39,6 +38,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from course_utils._constants import ANSI_ESCAPE, NOTEBOOK_KERNELSPEC, WIDGET_MIME
 
 __all__ = [
     "COURSE_KERNEL",
@@ -63,7 +64,6 @@ KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
-_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -118,11 +118,7 @@ def _merge_streams(outputs: list) -> list:
 def _normalise(nb) -> None:
     """Make the stored notebook byte-for-byte repeatable."""
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "name": "python3",
-    }
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)
     ids: dict[str, str] = {}
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
@@ -131,7 +127,7 @@ def _normalise(nb) -> None:
         if "id" in cell:
             cell["id"] = f"cell-{index:03d}"
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(_WIDGET_MIME)
+            view = output.get("data", {}).get(WIDGET_MIME)
             if view and "model_id" in view:
                 mid = view["model_id"]
                 ids.setdefault(mid, f"widget-{len(ids) + 1:04d}")
@@ -340,7 +336,7 @@ def _measure_here(path: Path, kernel_name: str | None) -> dict:
 def _first_line(text: str | None) -> str | None:
     if not text:
         return None
-    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    text = ANSI_ESCAPE.sub("", text)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     return lines[-1][:200] if lines else None
 
