@@ -212,8 +212,12 @@ def check_positive_1d(name: str, values: Any) -> np.ndarray:
     return arr
 
 
-def check_xy(X: Any, y: Any, *, min_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def check_xy(
+    X: Any, y: Any, *, min_samples: int = 1, one_feature: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Training data: ``X`` two-dimensional (a 1-D ``X`` is one feature), ``y`` one value per row.
+
+    ``one_feature`` also requires a single column (for the one-feature figures).
 
     >>> X, y = check_xy([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
     >>> X.shape, y.shape
@@ -228,6 +232,8 @@ def check_xy(X: Any, y: Any, *, min_samples: int = 1) -> tuple[np.ndarray, np.nd
         X = X[:, None]
     if X.ndim != 2:
         raise ValueError(f"X must be two-dimensional (samples x features), got shape {X.shape}.")
+    if one_feature and X.shape[1] != 1:
+        raise ValueError(f"X must have a single feature (one column), got {X.shape[1]}.")
     y = check_1d("y", y)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} values.")

@@ -28,10 +28,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.plotting import _as_1d, get_ax, plot_coefficients
+from course_utils._validation import (
+    check_1d,
+    check_callable,
+    check_choice,
+    check_number,
+    check_seed,
+    check_text,
+    check_whole_number,
+    check_xy,
+)
+from course_utils.plotting import get_ax, plot_coefficients
 
 __all__ = [
     "MODEL_NAMES",
+    "model_key",
     "ALPHA_RANGE",
     "format_alpha",
     "PenalizedFit",
@@ -65,61 +76,16 @@ def format_alpha(alpha: float) -> str:
 
 
 # --------------------------------------------------------------------------- checks
-def _check_model(model) -> str:
-    if not isinstance(model, str):
-        raise TypeError(f"model must be one of {list(MODEL_NAMES)}, got {type(model).__name__}.")
-    key = model.lower().replace(" ", "").replace("_", "").replace("-", "")
+def model_key(model) -> str:
+    """The key of :data:`MODEL_NAMES` for a model name as a learner may type it.
+
+    >>> model_key("Elastic Net"), model_key("LASSO")
+    ('elasticnet', 'lasso')
+    """
+    key = check_text("model", model).lower().replace(" ", "").replace("_", "").replace("-", "")
     if key not in MODEL_NAMES:
-        raise ValueError(f"model must be one of {list(MODEL_NAMES)}, got {model!r}.")
+        check_choice("model", model, tuple(MODEL_NAMES))  # raises, naming the choices
     return key
-
-
-def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value}.")
-    return value
-
-
-def _check_fraction(name: str, value, *, high_open: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}.")
-    value = float(value)
-    too_high = value >= 1 if high_open else value > 1
-    if not np.isfinite(value) or value < 0 or too_high:
-        upper = "below 1" if high_open else "at most 1"
-        raise ValueError(f"{name} must be between 0 and {upper}, got {value}.")
-    return value
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
-    return int(value)
-
-
-def _check_xy(X, y) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        X = np.asarray(X, dtype=float)
-        y = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError("X and y must be arrays of numbers.") from None
-    if X.ndim == 1:
-        X = X[:, None]
-    if X.ndim != 2:
-        raise ValueError(f"X must be two-dimensional (samples x features), got shape {X.shape}.")
-    y = _as_1d("y", y)
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values.")
-    if len(y) < 3:
-        raise ValueError("Fitting needs at least 3 samples.")
-    if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise ValueError("X and y must not contain NaN or infinite values.")
-    return X, y
 
 
 def _axes_list(axes, n: int, figsize):
@@ -149,10 +115,10 @@ def make_penalized_model(
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    model = _check_model(model)
-    alpha = _check_positive("alpha", alpha)
-    degree = _check_int("degree", degree, 1)
-    l1_ratio = _check_fraction("l1_ratio", l1_ratio, high_open=False)
+    model = model_key(model)
+    alpha = check_number("alpha", alpha, low=0, low_open=True)
+    degree = check_whole_number("degree", degree, minimum=1)
+    l1_ratio = check_number("l1_ratio", l1_ratio, low=0, high=1)
     if model == "ridge":
         estimator = Ridge(alpha=alpha)
     elif model == "lasso":
@@ -191,9 +157,7 @@ def fit_penalized_polynomial(
     """
     from sklearn.exceptions import ConvergenceWarning
 
-    X, y = _check_xy(X, y)
-    if X.shape[1] != 1:
-        raise ValueError(f"X must have a single feature (one column), got {X.shape[1]}.")
+    X, y = check_xy(X, y, min_samples=3, one_feature=True)
     pipeline = make_penalized_model(model, alpha, degree=degree, l1_ratio=l1_ratio)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -208,7 +172,7 @@ def fit_penalized_polynomial(
         coef=np.asarray(pipeline[-1].coef_, dtype=float).copy(),
         train_mse=float(np.mean(residual**2)),
         converged=converged,
-        model=_check_model(model),
+        model=model_key(model),
         alpha=float(alpha),
     )
 
@@ -256,9 +220,8 @@ def plot_alpha_fit(
     >>> len(ax_coef.patches)
     9
     """
-    X, y = _check_xy(X, y)
-    if true_function is not None and not callable(true_function):
-        raise TypeError("true_function must be callable, for example numpy.sin, or None.")
+    X, y = check_xy(X, y, min_samples=3)
+    check_callable("true_function", true_function, optional=True)
     fit = fit_penalized_polynomial(X, y, alpha, model=model, degree=degree, l1_ratio=l1_ratio)
     ax_fit, ax_coef = _axes_list(axes, 2, (9.0, 3.4))
     grid = np.linspace(X[:, 0].min(), X[:, 0].max(), 200)
@@ -297,9 +260,9 @@ def example_activations(n_examples: int = 6, n_units: int = 12, *, seed: int = 0
     >>> example_activations(2, 3, seed=0).shape
     (2, 3)
     """
-    n_examples = _check_int("n_examples", n_examples, 1)
-    n_units = _check_int("n_units", n_units, 1)
-    seed = _check_int("seed", seed, 0)
+    n_examples = check_whole_number("n_examples", n_examples, minimum=1)
+    n_units = check_whole_number("n_units", n_units, minimum=1)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     return np.maximum(rng.normal(0.5, 1.0, size=(n_examples, n_units)), 0.0)
 
@@ -324,8 +287,8 @@ def apply_dropout(activations, rate: float, *, seed: int = 0) -> tuple[np.ndarra
         raise ValueError(
             f"activations must be a non-empty 1-D or 2-D array, got shape {activations.shape}."
         )
-    rate = _check_fraction("rate", rate, high_open=True)
-    seed = _check_int("seed", seed, 0)
+    rate = check_number("rate", rate, low=0, high=1, high_open=True)
+    seed = check_seed(seed)
     draws = np.random.default_rng(seed).random(activations.shape)
     keep = draws >= rate
     output = np.where(keep, activations / (1.0 - rate), 0.0)
@@ -391,12 +354,12 @@ def regularization_path(X, y, *, model: str = "lasso", alphas=None, l1_ratio: fl
     from sklearn.linear_model import Ridge, enet_path
     from sklearn.preprocessing import StandardScaler
 
-    X, y = _check_xy(X, y)
-    model = _check_model(model)
-    l1_ratio = _check_fraction("l1_ratio", l1_ratio, high_open=False)
+    X, y = check_xy(X, y, min_samples=3)
+    model = model_key(model)
+    l1_ratio = check_number("l1_ratio", l1_ratio, low=0, high=1)
     if alphas is None:
         alphas = np.logspace(-3, 4, 60)
-    alphas = np.sort(_as_1d("alphas", alphas))
+    alphas = np.sort(check_1d("alphas", alphas))
     if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
         raise ValueError("alphas must all be positive numbers.")
     Xs = StandardScaler().fit_transform(X)
@@ -433,8 +396,8 @@ def plot_path_at_alpha(
     """
     from course_utils.linear_plots import plot_regularization_path
 
-    alpha = _check_positive("alpha", alpha)
-    alphas = _as_1d("alphas", alphas)
+    alpha = check_number("alpha", alpha, low=0, low_open=True)
+    alphas = check_1d("alphas", alphas)
     try:
         coefs = np.asarray(coefs, dtype=float)
     except (TypeError, ValueError):
@@ -445,7 +408,7 @@ def plot_path_at_alpha(
         )
     highlight = None
     if true_coef is not None:
-        true_coef = _as_1d("true_coef", true_coef)
+        true_coef = check_1d("true_coef", true_coef)
         if len(true_coef) != coefs.shape[1]:
             raise ValueError(
                 f"true_coef has {len(true_coef)} values but the path has {coefs.shape[1]} "

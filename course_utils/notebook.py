@@ -15,6 +15,8 @@ import sys
 
 import numpy as np
 
+from course_utils._validation import check_flag, check_seed
+
 __all__ = [
     "setup_notebook",
     "quiet_tensorflow",
@@ -43,14 +45,6 @@ def quiet_tensorflow() -> None:
         tf.get_logger().setLevel("ERROR")
 
 
-def _validate_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number such as 42, got {type(seed).__name__}.")
-    if not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}.")
-    return int(seed)
-
-
 def setup_notebook(seed: int = DEFAULT_SEED, *, keras: bool = False) -> np.random.Generator:
     """Prepare a course notebook and return a seeded NumPy ``Generator``.
 
@@ -76,9 +70,8 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, keras: bool = False) -> np.rando
     >>> rng.integers(0, 10, size=3).tolist()
     [8, 6, 5]
     """
-    seed = _validate_seed(seed)
-    if not isinstance(keras, bool):
-        raise TypeError("keras must be True or False.")
+    seed = check_seed(seed)
+    keras = check_flag("keras", keras)
     quiet_tensorflow()
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)

@@ -27,9 +27,11 @@ import html
 import sys
 from collections.abc import Iterable, Sequence
 
+from course_utils._constants import WIDGET_MIME
+from course_utils._validation import check_flag, check_text
+
 __all__ = ["Question", "check_answer", "format_quiz", "quiz_widget", "show_quiz", "QuizWidget"]
 
-_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _STATIC_NOTE = "(Run the notebook in JupyterLab to answer; the explanation appears after 'Check'.)"
 
 
@@ -58,7 +60,7 @@ class Question:
     __slots__ = ("text", "options", "answer", "explanation", "is_true_false")
 
     def __init__(self, text: str, options: Sequence[str], answer, explanation: str):
-        self.text = _check_text("text", text)
+        self.text = check_text("text", text)
         if isinstance(options, str) or not isinstance(options, Sequence):
             raise TypeError(
                 "options must be a list of answer texts, for example ['yes', 'no'], "
@@ -68,21 +70,18 @@ class Question:
         if len(options) < 2:
             raise ValueError(f"A question needs at least two options, got {len(options)}.")
         for position, option in enumerate(options):
-            _check_text(f"option {position}", option)
+            check_text(f"option {position}", option)
         if len(set(options)) != len(options):
             raise ValueError("The options of a question must all be different.")
         self.options = options
         self.answer = _check_answer_spec(answer, len(options))
-        self.explanation = _check_text("explanation", explanation)
+        self.explanation = check_text("explanation", explanation)
         self.is_true_false = False
 
     @classmethod
     def true_false(cls, text: str, answer: bool, explanation: str) -> Question:
         """A statement the learner marks as true or false (``answer`` is a bool)."""
-        if not isinstance(answer, bool):
-            raise TypeError(
-                f"answer of a true/false question must be True or False, got {answer!r}."
-            )
+        check_flag("answer of a true/false question", answer)
         question = cls(text, ["True", "False"], 0 if answer else 1, explanation)
         question.is_true_false = True
         return question
@@ -113,14 +112,6 @@ class Question:
         )
 
     __hash__ = None  # mutable-looking value object: not hashable
-
-
-def _check_text(name: str, value) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {type(value).__name__}.")
-    if not value.strip():
-        raise ValueError(f"{name} must not be empty.")
-    return value.strip()
 
 
 def _check_answer_spec(answer, n_options: int):
@@ -241,7 +232,7 @@ def format_quiz(questions, *, title: str | None = None) -> str:
     """
     questions = _check_questions(questions)
     if title is not None:
-        title = _check_text("title", title)
+        title = check_text("title", title)
     lines = [f"Quiz: {title}" if title else "Quiz"]
     for number, question in enumerate(questions, start=1):
         text = f"True or false: {question.text}" if question.is_true_false else question.text
@@ -269,7 +260,7 @@ class QuizWidget:
         self.questions = _check_questions(questions)
         self.selectors, self.buttons, self.feedback, blocks = [], [], [], []
         if title is not None:
-            title = _check_text("title", title)
+            title = check_text("title", title)
             blocks.append(widgets.HTML(f"<h4>Quiz: {html.escape(title)}</h4>"))
         for number, question in enumerate(self.questions, start=1):
             heading = widgets.HTML(f"<b>{number}. {html.escape(_display_text(question))}</b>")
@@ -356,5 +347,5 @@ def show_quiz(questions, *, title: str | None = None) -> None:
 
         widget = QuizWidget(questions, title=title)
         bundle = widget._repr_mimebundle_()
-        if _WIDGET_MIME in bundle:
+        if WIDGET_MIME in bundle:
             display(bundle, raw=True)

@@ -297,10 +297,7 @@ def plot_grouped_coefficients(
             "coefs must be a non-empty dict mapping a model's name to its coefficients, "
             "for example {'lasso': lasso.coef_}."
         )
-    if isinstance(group_size, bool) or not isinstance(group_size, (int, np.integer)):
-        raise TypeError(f"group_size must be a whole number, got {type(group_size).__name__}.")
-    if group_size < 1:
-        raise ValueError(f"group_size must be at least 1, got {group_size}.")
+    group_size = check_whole_number("group_size", group_size, minimum=1)
     if not isinstance(ylabel, str):
         raise TypeError(f"ylabel must be a string, got {type(ylabel).__name__}.")
     arrays = {

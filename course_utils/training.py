@@ -39,6 +39,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from course_utils._validation import (
+    check_choice,
+    check_flag,
+    check_number,
+    check_seed,
+    check_whole_number,
+)
+
 __all__ = [
     "train_configurations",
     "plot_weight_histograms",
@@ -65,14 +73,6 @@ def _lower_is_better(metric: str) -> bool:
 
 
 # --------------------------------------------------------------------------- checks
-def _whole_number(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
-    return int(value)
-
-
 def _check_configs(configs) -> dict[str, dict]:
     if not isinstance(configs, Mapping):
         raise TypeError(
@@ -193,14 +193,13 @@ def train_configurations(
     if not callable(build_model):
         raise TypeError("build_model must be a function that returns a compiled Keras model.")
     X_train, y_train, X_val, y_val = _check_data(data)
-    epochs = _whole_number("epochs", epochs, 1)
-    batch_size = _whole_number("batch_size", batch_size, 1)
-    seed = _whole_number("seed", seed, 0)
+    epochs = check_whole_number("epochs", epochs, minimum=1)
+    batch_size = check_whole_number("batch_size", batch_size, minimum=1)
+    seed = check_seed(seed)
     callbacks = _check_callbacks(callbacks)
     if metric is not None and not isinstance(metric, str):
         raise TypeError("metric must be None or a metric name such as 'accuracy' or 'loss'.")
-    if not isinstance(evaluate, bool):
-        raise TypeError("evaluate must be True or False.")
+    evaluate = check_flag("evaluate", evaluate)
 
     import pandas as pd
 
@@ -319,10 +318,7 @@ def zero_fraction(weights, tol: float = 0.0) -> float:
     >>> zero_fraction([np.zeros(3), np.ones(1)])
     0.75
     """
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise TypeError(f"tol must be a number, got {type(tol).__name__}.")
-    if not tol >= 0:
-        raise ValueError(f"tol must be zero or positive, got {tol}.")
+    tol = check_number("tol", tol, low=0)
     flat = _flatten_weights("weights", weights)
     return float(np.mean(np.abs(flat) <= tol))
 
@@ -371,17 +367,10 @@ def plot_weight_histograms(
             "weights_by_name must be a non-empty dict mapping a name to an array of weights "
             "(or a list of arrays)."
         )
-    if layout not in ("overlay", "side"):
-        raise ValueError(f"layout must be 'overlay' or 'side', got {layout!r}.")
+    check_choice("layout", layout, ("overlay", "side"))
     if near_zero_tol is not None:
-        if isinstance(near_zero_tol, bool) or not isinstance(
-            near_zero_tol, (int, float, np.integer, np.floating)
-        ):
-            raise TypeError("near_zero_tol must be None or a positive number such as 1e-3.")
-        if not near_zero_tol > 0:
-            raise ValueError(f"near_zero_tol must be positive, got {near_zero_tol}.")
-    if not isinstance(log, bool):
-        raise TypeError("log must be True or False.")
+        near_zero_tol = check_number("near_zero_tol", near_zero_tol, low=0, low_open=True)
+    log = check_flag("log", log)
     flats = {str(name): _flatten_weights(str(name), w) for name, w in weights_by_name.items()}
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer, Sequence, np.ndarray)):
         raise TypeError("bins must be a number of bins or a sequence of bin edges.")

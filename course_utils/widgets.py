@@ -32,6 +32,7 @@ import io
 import numpy as np
 
 from course_utils import explorer_plots as plots
+from course_utils._validation import check_callable, check_number, check_xy
 
 __all__ = [
     "Explorer",
@@ -43,15 +44,7 @@ __all__ = [
     "path_explorer",
 ]
 
-_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _MODEL_OPTIONS = [(name, key) for key, name in plots.MODEL_NAMES.items()]
-
-
-def _log10_range(name: str, value: float, low: float, high: float) -> float:
-    value = plots._check_positive(name, value)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value:g}.")
-    return value
 
 
 class Explorer:
@@ -162,15 +155,12 @@ class AlphaExplorer(Explorer):
 
     def __init__(self, X, y, *, model, alpha, degree, l1_ratio, true_function):
 
-        self.X, self.y = plots._check_xy(X, y)
-        if self.X.shape[1] != 1:
-            raise ValueError(f"X must have a single feature (one column), got {self.X.shape[1]}.")
+        self.X, self.y = check_xy(X, y, min_samples=3, one_feature=True)
         low, high = plots.ALPHA_RANGE
-        alpha = _log10_range("alpha", alpha, low, high)
-        model = plots._check_model(model)
+        alpha = check_number("alpha", alpha, low=low, high=high)
+        model = plots.model_key(model)
         plots.make_penalized_model(model, alpha, degree=degree, l1_ratio=l1_ratio)  # validates
-        if true_function is not None and not callable(true_function):
-            raise TypeError("true_function must be callable, for example numpy.sin, or None.")
+        check_callable("true_function", true_function, optional=True)
         self.degree, self.l1_ratio, self.true_function = degree, l1_ratio, true_function
         self._add_alpha_controls(alpha, low, high, model)
 
@@ -255,8 +245,7 @@ class DropoutExplorer(Explorer):
         import ipywidgets as widgets
 
         plots.apply_dropout(activations, rate, seed=seed)  # validates the arguments
-        if rate > 0.9:
-            raise ValueError(f"rate must be at most 0.9 in the explorer, got {rate}.")
+        rate = check_number("rate", rate, low=0, high=0.9)  # the explorer's slider range
         self.activations = np.asarray(activations, dtype=float)
         self.slider = widgets.FloatSlider(
             value=rate,
@@ -325,17 +314,17 @@ class PathExplorer(Explorer):
 
     def __init__(self, X, y, *, model, alpha, l1_ratio, feature_names, true_coef):
 
-        self.X, self.y = plots._check_xy(X, y)
-        model = plots._check_model(model)
-        alpha = _log10_range("alpha", alpha, 1e-3, 1e4)
-        self.l1_ratio = plots._check_fraction("l1_ratio", l1_ratio, high_open=False)
+        self.X, self.y = check_xy(X, y, min_samples=3)
+        model = plots.model_key(model)
+        alpha = check_number("alpha", alpha, low=1e-3, high=1e4)
+        self.l1_ratio = check_number("l1_ratio", l1_ratio, low=0, high=1)
         self.feature_names, self.true_coef = feature_names, true_coef
         self.paths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._add_alpha_controls(alpha, 1e-3, 1e4, model)
 
     def path(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """``(alphas, coefs)`` of ``model`` on the explorer's data (computed once)."""
-        model = plots._check_model(model)
+        model = plots.model_key(model)
         if model not in self.paths:
             self.paths[model] = plots.regularization_path(
                 self.X,

@@ -82,7 +82,7 @@ def test_plot_alpha_fit_draws_fit_and_bars(data_1d):
         ({"alpha": "big"}, TypeError, "alpha must be a number"),
         ({"model": "svm"}, ValueError, "model must be one of"),
         ({"degree": 0}, ValueError, "degree must be at least 1"),
-        ({"l1_ratio": 1.5}, ValueError, "l1_ratio must be between 0 and at most 1"),
+        ({"l1_ratio": 1.5}, ValueError, "l1_ratio must be between 0 and 1, got 1.5"),
     ],
 )
 def test_alpha_fit_validates(data_1d, kwargs, error, message):
@@ -101,8 +101,8 @@ def test_alpha_fit_checks_shapes():
 
 
 def test_model_names_are_forgiving():
-    assert explorer_plots._check_model("Elastic Net") == "elasticnet"
-    assert explorer_plots._check_model("LASSO") == "lasso"
+    assert explorer_plots.model_key("Elastic Net") == "elasticnet"
+    assert explorer_plots.model_key("LASSO") == "lasso"
 
 
 # ---------------------------------------------------------- pure functions: dropout
@@ -133,8 +133,8 @@ def test_dropout_masks_are_nested_across_rates_and_reproducible():
 @pytest.mark.parametrize(
     ("rate", "error", "message"),
     [
-        (1.0, ValueError, "between 0 and below 1"),
-        (-0.1, ValueError, "between 0"),
+        (1.0, ValueError, "rate must be at least 0 and below 1, got 1."),
+        (-0.1, ValueError, "rate must be at least 0 and below 1, got -0.1."),
         (None, TypeError, "rate must be a number"),
     ],
 )
@@ -261,7 +261,7 @@ def test_dropout_slider_drops_more_units_and_rescales():
 
 
 def test_dropout_explorer_validates():
-    with pytest.raises(ValueError, match="at most 0.9"):
+    with pytest.raises(ValueError, match="rate must be between 0 and 0.9, got 0.95"):
         dropout_explorer(rate=0.95)
 
 
