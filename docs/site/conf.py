@@ -55,11 +55,42 @@ myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # ---------------------------------------------------------------- math, offline
-# MathJax 2.7 from the jupyter-server-mathjax wheel, copied into _static/mathjax
-# after the build, so pages render formulas without reaching a CDN.
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
+# MathJax 2.7 from the jupyter-server-mathjax wheel (copied into _static/mathjax after the
+# build), so pages typeset formulas without reaching a CDN. The wheel has the HTML-CSS output
+# with the STIX-Web fonts only, as the classic Jupyter Notebook used it.
+myst_update_mathjax = False  # it would write a MathJax 3 configuration
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 mathjax2_config = {
-    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]]},
+    "HTML-CSS": {
+        "availableFonts": [],
+        "preferredFont": None,
+        "webFont": "STIX-Web",
+        "imageFont": None,
+        # MathJax's never-loading "blank" font points at about:blank, which Chrome reports as
+        # a console error; a local() source that does not exist fails the same way, silently.
+        "styles": {
+            "@font-face": {"font-family": "MathJax_Blank", "src": "local('MathJax_Blank')"}
+        },
+    },
+    # The MathML copy each formula carries for screen readers asks for TeX web fonts that the
+    # wheel lacks; local() sources that do not exist let the browser fall back without a 404.
+    "NativeMML": {
+        "styles": {
+            f"@font-face /*{number}*/": {"font-family": family, "src": f"local('{family}')"}
+            for number, family in enumerate(
+                ["Caligraphic", "Caligraphic", "AMS", "Script", "Fraktur", "Fraktur"], start=1
+            )
+            for family in [f"MathJax_{family}-WEB"]
+        }
+    },
+    # MyST marks each page "mathjax_ignore" and its formulas "math" (for MathJax 3); the same
+    # rule in MathJax 2's words:
+    "tex2jax": {
+        "inlineMath": [["\\(", "\\)"]],
+        "displayMath": [["\\[", "\\]"]],
+        "ignoreClass": "tex2jax_ignore|mathjax_ignore",
+        "processClass": "tex2jax_process|mathjax_process|math|output_area",
+    },
     "menuSettings": {"zoom": "None"},
     "MathMenu": {"showRenderer": False},
 }
@@ -69,6 +100,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = True  # the .ipynb download button serves _sources/...
@@ -116,4 +148,3 @@ def setup(app):
     app.connect("source-read", _inject_toctrees)
     app.connect("build-finished", _copy_mathjax)
     return {"parallel_read_safe": True}
-
