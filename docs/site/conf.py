@@ -15,9 +15,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
