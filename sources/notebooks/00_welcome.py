@@ -3,8 +3,13 @@
 #
 # **Topics:** how the course works, an environment check, the map of notebooks and exercises
 #
-# This course teaches regularization (the techniques that keep a model from memorizing its
-# training data) from ridge regression to dropout, by experiment. Every claim comes with a small,
+# This course teaches regularization from ridge regression to dropout, by experiment.
+# *Regularization* is any change to how a model is trained that aims to lower its error on new
+# data rather than on its training data (Goodfellow, Bengio and Courville, *Deep Learning*,
+# 2016, chapter 7). The course's source tutorial defines it as "adding a penalty to the loss":
+# that is one kind (Ridge, Lasso, `kernel_regularizer`), but dropout, early stopping, input
+# noise and data augmentation add no penalty at all, and all of them are in this course.
+# Every claim comes with a small,
 # seeded experiment whose numbers you can re-run on a laptop: no GPU, no internet, each notebook
 # in well under a minute.
 #
@@ -78,7 +83,7 @@ print("GPU devices found:", len(gpu_devices) or "none, the course runs on the CP
 # |---|---|---|
 # | `ex01_l2_on_a_new_dataset` | 03, 06 | Ridge's closed form, a validation curve, the best alpha (diabetes data) |
 # | `ex02_dropout_rates` | 07 | Inverted dropout in NumPy and a dropout-rate experiment in Keras |
-# | `ex03_elastic_net_vs_l1_l2` | 05 | Ridge, Lasso and Elastic Net compared on correlated sparse data |
+# | `ex03_elastic_net_vs_l1_l2` | 05, 06 | Ridge, Lasso and Elastic Net on correlated sparse data, first at one shared alpha, then each tuned by cross-validation |
 # | `ex04_lasso_from_scratch` | 04 | Soft-thresholding and coordinate descent for the Lasso |
 # | `ex05_penalties_and_early_stopping` | 08, 09 | Keras' L2 penalty and its gradient, the early-stopping epoch |
 #
@@ -90,8 +95,12 @@ print("GPU devices found:", len(gpu_devices) or "none, the course runs on the CP
 #   are here to learn is always written out in the notebook.
 # - Mean squared error is abbreviated MSE; "validation" data is held out for choosing settings,
 #   "test" data only for the final report.
+# - Penalty strengths are scaled differently in every library (`Ridge`'s `alpha` is not
+#   `Lasso`'s, and neither is a Keras factor): [the scaling conventions](../docs/scaling-conventions.md)
+#   write each penalty out and convert between them in one table.
 #
 # ## Key takeaways
 #
 # - Work in order, run every cell, change numbers and re-run: the seeds make that a fair experiment.
-# - Every exercise gives feedback as you go; the tests of this course check that every claim holds.
+# - Every exercise gives feedback as you go; the course's tests re-run the experiments behind its
+#   claims and check that every figure quoted in the text is one a notebook prints.

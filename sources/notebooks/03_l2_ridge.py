@@ -42,7 +42,9 @@ from course_utils.linear_plots import plot_complexity_curve, plot_regularization
 # Three details matter later:
 #
 # * the squared error is a **sum** over the samples, not a mean: the same alpha weighs less
-#   when there are more samples (notebook 04 compares this with `Lasso`, which divides by $2n$);
+#   when there are more samples (notebook 04 compares this with `Lasso`, which divides by $2n$;
+#   [the scaling conventions](../docs/scaling-conventions.md) put every library's penalty on
+#   one scale);
 # * the **intercept $b$ is not in the penalty**;
 # * the penalty adds the squares of the raw coefficients, so it depends on the **units of each
 #   feature**.
@@ -87,21 +89,33 @@ print(f"noise floor (noise**2): {NOISE**2:.1f}")
 # %% [markdown]
 # ## 3. Ridge by hand, checked against scikit-learn
 #
-# The closed form is four lines of NumPy. `np.linalg.solve` solves the linear system without
-# forming the inverse.
+# Solving the linear system above is one route (exercise 01 asks you to write it). The
+# singular value decomposition of the centred data, $X_c = U D V^\top$ with singular values
+# $d_j$, gives a second one that shows what the penalty does
+# (Hastie, Tibshirani and Friedman, *The Elements of Statistical Learning*, section 3.4.1):
+#
+# $$
+# \hat w = V \operatorname{diag}\!\left(\frac{d_j}{d_j^2 + \alpha}\right) U^\top y_c ,
+# $$
+#
+# that is, least squares along each principal direction $j$ of the data, multiplied by
+# $d_j^2 / (d_j^2 + \alpha)$. Directions in which the data vary a lot ($d_j^2 \gg \alpha$) are
+# barely touched; directions of little variance, where least squares is least reliable, are
+# shrunk the most. (Notebook 11, question 19, compares this smooth shrinkage with dropping
+# directions altogether.)
 
 # %%
-def ridge_closed_form(X, y, alpha):
-    """Ridge weights and intercept from the closed form (intercept not penalized)."""
+def ridge_by_svd(X, y, alpha):
+    """Ridge weights and intercept from the SVD of the centred data (intercept not penalized)."""
     x_mean, y_mean = X.mean(axis=0), y.mean()
-    Xc, yc = X - x_mean, y - y_mean
-    w = np.linalg.solve(Xc.T @ Xc + alpha * np.eye(X.shape[1]), Xc.T @ yc)
+    U, d, Vt = np.linalg.svd(X - x_mean, full_matrices=False)
+    w = Vt.T @ (d / (d**2 + alpha) * (U.T @ (y - y_mean)))
     return w, y_mean - x_mean @ w
 
 
 rows = []
 for alpha in [0.1, 1.0, 10.0, 100.0]:
-    w, b = ridge_closed_form(X_train, y_train, alpha)
+    w, b = ridge_by_svd(X_train, y_train, alpha)
     ridge = Ridge(alpha=alpha).fit(X_train, y_train)
     rows.append(
         {
@@ -114,7 +128,7 @@ for alpha in [0.1, 1.0, 10.0, 100.0]:
     )
 comparison = pd.DataFrame(rows).set_index("alpha")
 largest = comparison[["max |w difference|", "|b difference|"]].to_numpy().max()
-print(f"hand-written closed form equals Ridge to 1e-8: {largest < 1e-8}")
+print(f"ridge by SVD equals scikit-learn's Ridge to 1e-8: {largest < 1e-8}")
 comparison[["w[2] by hand", "w[2] Ridge"]].round(4)
 
 # %%
@@ -123,7 +137,8 @@ comparison[["w[2] by hand", "w[2] Ridge"]].round(4)
 print(f"largest difference over all weights, intercepts and alphas: {largest:.1e}")
 
 # %% [markdown]
-# The two agree to round-off (around $10^{-14}$): `Ridge` solves this very system.
+# The two agree to round-off (around $10^{-14}$): the SVD route and `Ridge` find the same
+# minimizer of the objective above.
 #
 # ## 4. What alpha means (question 7), on the tutorial's own example
 #
@@ -365,8 +380,9 @@ alpha_explorer(X_curve, y_curve, model="ridge", alpha=1.0, true_function=true_fu
 # %% [markdown]
 # ## Key takeaways
 #
-# * Ridge minimizes $\lVert y - Xw - b \rVert^2 + \alpha \lVert w \rVert^2$; its closed form
-#   is a few lines of NumPy and matches scikit-learn to round-off.
+# * Ridge minimizes $\lVert y - Xw - b \rVert^2 + \alpha \lVert w \rVert^2$; its closed form,
+#   written through the SVD, multiplies least squares along each principal direction by
+#   $d_j^2 / (d_j^2 + \alpha)$ and matches scikit-learn to round-off.
 # * L2 shrinks every coefficient smoothly and sets none exactly to zero (question 2); with
 #   correlated features it keeps all of them and shares the weight among them.
 # * Alpha is a strength relative to the data (question 7): alpha = 1 is nearly nothing on

@@ -233,14 +233,12 @@ for kind in ["l1", "l2"]:
 # The Lasso subtracts alpha from every coefficient's size and sets the small ones (those
 # with $|z_j| \le \alpha$) to exactly zero: **soft-thresholding**. Ridge on the same design
 # multiplies instead, $\hat w_j = z_j \cdot n / (n + \alpha)$, which never reaches zero.
-# We check the formula against `Lasso` on an orthogonal design built with a QR decomposition.
+# We check both halves of that statement on `Lasso`'s own solution, for an orthogonal design
+# built with a QR decomposition: every coefficient it keeps has moved towards zero by exactly
+# alpha (same sign as $z_j$), and every coefficient it zeroes had $|z_j| \le \alpha$.
+# (Exercise 04 asks you to write $S$ yourself and build a whole Lasso solver from it.)
 
 # %%
-def soft_threshold(z, alpha):
-    """sign(z) * max(|z| - alpha, 0), elementwise."""
-    return np.sign(z) * np.maximum(np.abs(z) - alpha, 0.0)
-
-
 n, p = 50, 6
 design_rng = np.random.default_rng(0)
 Q, _ = np.linalg.qr(design_rng.standard_normal((n, p)))
@@ -251,17 +249,28 @@ z = X_orth.T @ y_orth / n
 print(f"X^T X = n I: {np.allclose(X_orth.T @ X_orth, n * np.eye(p))}")
 print(f"least-squares coefficients z: {np.round(z, 3)}")
 for alpha in [0.2, 0.8]:
-    lasso = Lasso(alpha=alpha, fit_intercept=False, tol=1e-12).fit(X_orth, y_orth)
-    by_formula = soft_threshold(z, alpha)
-    agree = np.allclose(lasso.coef_, by_formula, rtol=0, atol=1e-8)
-    print(f"alpha {alpha}: Lasso       {np.round(lasso.coef_, 3) + 0.0}")
-    print(f"           S(z, alpha) {np.round(by_formula, 3) + 0.0}  agree to 1e-8: {agree}")
+    w = Lasso(alpha=alpha, fit_intercept=False, tol=1e-12).fit(X_orth, y_orth).coef_
+    kept = w != 0
+    moved_by_alpha = np.allclose(np.abs(z[kept]) - np.abs(w[kept]), alpha, rtol=0, atol=1e-8)
+    same_sign = bool(np.all(np.sign(w[kept]) == np.sign(z[kept])))
+    print(f"alpha {alpha}: Lasso coefficients {np.round(w, 3) + 0.0}")
+    print(
+        f"  {kept.sum()} kept, each moved towards 0 by alpha (to 1e-8): {moved_by_alpha}, "
+        f"sign of z kept: {same_sign}; {(~kept).sum()} zeroed, all with |z| <= alpha: "
+        f"{bool(np.all(np.abs(z[~kept]) <= alpha))}"
+    )
 
 # %%
-z_grid = np.linspace(-3, 3, 301)
+# Lasso's answer on a one-feature orthogonal design whose least-squares coefficient is z.
+z_grid = np.linspace(-3, 3, 61)
+x_one = X_orth[:, :1]
+lasso_answer = [
+    Lasso(alpha=1.0, fit_intercept=False).fit(x_one, z_value * x_one[:, 0]).coef_[0]
+    for z_value in z_grid
+]
 fig, ax = plt.subplots(figsize=(5.5, 4))
 ax.plot(z_grid, z_grid, color="0.5", linestyle=":", label="least squares")
-ax.plot(z_grid, soft_threshold(z_grid, 1.0), label="Lasso, alpha = 1 (soft-threshold)")
+ax.plot(z_grid, lasso_answer, label="Lasso, alpha = 1 (fitted for each z)")
 ax.plot(z_grid, z_grid * n / (n + 25.0), linestyle="--", label=f"Ridge, alpha = 25 (n = {n})")
 ax.set_xlabel("least-squares coefficient z")
 ax.set_ylabel("penalized coefficient")
@@ -274,7 +283,8 @@ plt.show()
 #
 # `Ridge` minimizes $\lVert y - Xw \rVert^2 + \alpha \lVert w \rVert_2^2$ (a **sum** of squared
 # errors), `Lasso` minimizes $\frac{1}{2n}\lVert y - Xw \rVert^2 + \alpha \lVert w \rVert_1$
-# (half a **mean**). Two numerical consequences, on the diabetes data ($n = 442$):
+# (half a **mean**; [the scaling conventions](../docs/scaling-conventions.md) put these and
+# Keras's factors on one scale). Two numerical consequences, on the diabetes data ($n = 442$):
 #
 # 1. `ElasticNet` uses the Lasso's scaling: with `l1_ratio=0` its penalty is purely L2,
 #    $\frac{1}{2n}\lVert y - Xw \rVert^2 + \frac{\alpha}{2} \lVert w \rVert_2^2$. Multiplying by

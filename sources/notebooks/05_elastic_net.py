@@ -51,9 +51,13 @@ from course_utils.selection_plots import plot_grouped_coefficients
 # `Ridge(alpha * n)`.
 #
 # Neural networks use the same idea: Keras's `keras.regularizers.L1L2(l1=..., l2=...)`
-# adds `l1 * sum(|w|) + l2 * sum(w**2)` to the training loss. It is the same combined
-# penalty with a different parametrization (two separate strengths, no $\frac{1}{2}$, no
-# division by $n$), so numbers do not carry over between the two libraries.
+# adds `l1 * sum(|w|) + l2 * sum(w**2)` to the *mean* loss of each batch. It is the same
+# combined penalty with a different parametrization (two separate strengths, no $\frac{1}{2}$),
+# so the numbers differ but convert: for a linear model with Keras's `mse` loss,
+# `ElasticNet(alpha, l1_ratio)` has the minimizer of `L1L2(l1=2 * alpha * l1_ratio,
+# l2=alpha * (1 - l1_ratio))` (multiply the objective above by 2). Every such conversion is in
+# [the scaling conventions](../docs/scaling-conventions.md), and notebook 08 checks them in
+# Keras.
 #
 # A check of both special cases on random data (tight tolerance so that the solvers
 # converge fully):
@@ -285,9 +289,10 @@ entry.round(3)
 
 # %% [markdown]
 # Elastic Net brings all four members of a group into the model at the same alpha. The
-# Lasso admits one member, and the others follow only at much smaller alphas, if at all:
-# once one copy is in, it explains the shared signal and its siblings have little left to
-# explain.
+# Lasso admits one member, and the others follow at smaller alphas, if at all: in group A,
+# A1 enters at 7.197, A2 and A4 only at about half that, A3 at 0.164; in group B, B2 never
+# enters on this grid. Once one copy is in, it explains the shared signal and its siblings
+# have little left to explain.
 
 # %% [markdown]
 # ## 6. Sweeping `l1_ratio`
@@ -382,9 +387,11 @@ comparison.round(3)
 # an L1 and a squared L2 term; with groups of correlated features it keeps or drops a group
 # *together* and spreads the weight over its members, where the Lasso picks members
 # almost arbitrarily. Use it when you want a sparse model whose selected features are
-# stable and interpretable despite correlation. With more data (try `n_samples=3000`,
-# `train_size=2500`) all three errors approach 16, and the Lasso's arbitrary choice within
-# a group remains.
+# stable and interpretable despite correlation. The Lasso's trouble is a small-sample one:
+# with more data (try `n_samples=3000`, `train_size=2500`) the three test errors come within
+# a few hundredths of each other, near the noise variance, and the Lasso then keeps all
+# eight informative features too, though it still spreads weight over them less evenly than
+# Elastic Net.
 
 # %% [markdown]
 # ## Key takeaways

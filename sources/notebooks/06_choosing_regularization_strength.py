@@ -363,7 +363,8 @@ leak_summary.round(3)
 # choose and, if you also need an honest estimate without a separate test set, *nested*
 # cross-validation: an outer loop that holds out each fold in turn and runs the whole
 # tuning procedure (here `RidgeCV`) on the rest. The leak grows with the number of
-# settings tried and shrinks with the size of the test set.
+# settings tried and shrinks with the size of the test set (not measured here; Cawley and
+# Talbot, 2010, *JMLR* 11, study this selection bias in detail).
 
 # %% [markdown]
 # ## 6. The scaler belongs inside the cross-validated pipeline
@@ -477,8 +478,10 @@ plt.show()
 # `C`): both say "weaker penalty". Training accuracy climbs towards 1 while
 # validation accuracy levels off and then drops a little: the over-fitting side of the
 # curve is on the *right* here, where for Ridge and Lasso it is on the left. (The
-# `liblinear` solver used for the L1 fits also penalizes the intercept slightly; this does
-# not change the picture.)
+# `liblinear` solver used for the L1 fits is the one scikit-learn solver that penalizes the
+# intercept: it treats the intercept as the weight of an extra constant feature, whose size
+# `intercept_scaling` sets, and penalizes it like every other weight. The counts of non-zero
+# coefficients above are of the 30 feature weights only.)
 #
 # The claim that `C` multiplies the *sum* of the losses can be checked directly: stacking
 # the training data twice doubles the sum, so `C / 2` on the doubled data must give the
@@ -501,8 +504,11 @@ print(
 )
 
 # %% [markdown]
-# To compare with the other estimators, $C$ corresponds to a strength
-# $\alpha = 1/(C\,n)$ on the *mean* log-loss. Whatever the parametrization, `C` is
+# To compare with the other estimators: divided by $C\,n$, the objective becomes the *mean*
+# log-loss plus $\lambda \lVert w\rVert_2^2$ with $\lambda = 1/(2\,n\,C)$, the form Keras
+# uses (with an L1 penalty, $\lambda_1 = 1/(n\,C)$ on $\lVert w\rVert_1$); the
+# [scaling conventions](../docs/scaling-conventions.md) list every library's form side by
+# side. Whatever the parametrization, `C` is
 # chosen exactly like alpha: `LogisticRegressionCV`, or `validation_curve` over `C`, with
 # the same cross-validation hygiene as above. When using the one-standard-error rule,
 # remember that the simplest model has the **smallest** `C` (pass `1 / C` to
