@@ -217,10 +217,3 @@ def test_geometry_rejects_bad_input():
         lp.constrained_solution("l2", radius="1")
     with pytest.raises(ValueError, match="n_contours must be at least 1"):
         lp.plot_constraint_geometry("l1", n_contours=0)
-
-
-def test_doctests_pass():
-    import doctest
-
-    result = doctest.testmod(lp)
-    assert result.attempted >= 6 and result.failed == 0

@@ -196,9 +196,12 @@ def test_lock_file_pins_every_dependency_exactly():
     assert needed <= set(pins), needed - set(pins)
 
 
-def test_import_is_light_and_does_not_import_tensorflow():
+def test_importing_the_learner_modules_does_not_import_tensorflow():
+    """Only code that trains a network imports Keras (notebooks import it themselves)."""
+    modules = sorted(f"course_utils.{p.stem}" for p in (ROOT / "course_utils").glob("[a-z]*.py"))
+    assert {"course_utils.training", "course_utils.widgets", "course_utils.data"} <= set(modules)
     code = (
-        "import sys, course_utils, course_utils.data, course_utils.notebook; "
+        f"import sys, course_utils, {', '.join(modules)}; "
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -239,13 +239,3 @@ def test_grouped_coefficients_custom_label():
 def test_grouped_coefficients_bad_inputs(coefs, group_size, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_grouped_coefficients(coefs, group_size, **kwargs)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import course_utils.selection_plots as module
-
-    result = doctest.testmod(module)
-    assert result.attempted >= 4
-    assert result.failed == 0

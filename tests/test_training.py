@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -228,21 +225,3 @@ def test_histogram_helper_draws_on_a_given_axes_and_rejects_bad_input():
         plot_weight_histograms({"w": np.array([1.0, np.nan])})
     with pytest.raises(TypeError, match="array of numbers"):
         plot_weight_histograms({"w": "abc"})
-
-
-def test_importing_the_module_does_not_import_tensorflow():
-    code = (
-        "import sys, course_utils.training; "
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
-
-
-def test_doctests_pass():
-    import doctest
-
-    import course_utils.training as training
-
-    result = doctest.testmod(training)
-    assert result.attempted >= 4 and result.failed == 0

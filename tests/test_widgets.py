@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from course_utils import explorer_plots, widgets
+from course_utils import explorer_plots
 from course_utils.data import make_nonlinear_1d, make_sparse_regression
 from course_utils.explorer_plots import (
     apply_dropout,
@@ -291,18 +287,3 @@ def test_explorer_figures_are_not_managed_by_pyplot():
     plt.close("all")
     alpha_explorer()
     assert plt.get_fignums() == []
-
-
-@pytest.mark.parametrize("module", [explorer_plots, widgets])
-def test_doctests_pass(module):
-    result = doctest.testmod(module)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_importing_widgets_does_not_import_tensorflow():
-    code = (
-        "import sys, course_utils.widgets; "
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
