@@ -282,79 +282,84 @@ def describe_mismatch(
     """
     prefix = f"{where}: " if where else ""
     if callable(compare):
-        try:
-            verdict = compare(got, expected)
-        except AssertionError as exc:
-            return prefix + (str(exc) or "the result does not have the expected property")
-        if verdict is True or verdict is None or (isinstance(verdict, np.bool_) and verdict):
-            return None
-        if isinstance(verdict, str):
-            return prefix + verdict
-        return prefix + "the result does not have the expected property"
-
-    # Containers are compared item by item.
+        return _mismatch_by_function(got, expected, compare, prefix)
+    options = {"compare": compare, "atol": atol, "rtol": rtol, "check_dtype": check_dtype}
+    # Containers are compared item by item (a list of numbers may come back as an array:
+    # that is compared as numbers below).
     if isinstance(expected, Mapping):
-        if not isinstance(got, Mapping):
-            return (
-                prefix
-                + f"expected a dict with keys {_short(list(expected))}, got {_type_word(got)}"
-            )
-        missing = [k for k in expected if k not in got]
-        extra = [k for k in got if k not in expected]
-        if missing:
-            return prefix + f"the dict has no key {_short(missing[0])}"
-        if extra:
-            return prefix + f"the dict has an unexpected key {_short(extra[0])}"
-        for key in expected:
-            problem = describe_mismatch(
-                got[key],
-                expected[key],
-                compare=compare,
-                atol=atol,
-                rtol=rtol,
-                check_dtype=check_dtype,
-                where=f"{where}[{key!r}]",
-            )
-            if problem:
-                return problem
-        return None
-    if isinstance(expected, (tuple, list)):
-        if isinstance(got, np.ndarray) and not isinstance(expected, tuple):
-            pass  # a list of numbers may come back as an array: compared below
-        elif not isinstance(got, (tuple, list)):
-            return prefix + (
-                f"expected a {type(expected).__name__} of {len(expected)} items, "
-                f"got {_type_word(got)}"
-            )
-        else:
-            if len(got) != len(expected):
-                return prefix + (f"expected {len(expected)} items, got {len(got)}")
-            for index, (g, e) in enumerate(zip(got, expected, strict=True)):
-                problem = describe_mismatch(
-                    g,
-                    e,
-                    compare=compare,
-                    atol=atol,
-                    rtol=rtol,
-                    check_dtype=check_dtype,
-                    where=f"{where}[{index}]",
-                )
-                if problem:
-                    return problem
-            return None
-
+        return _mismatch_in_mapping(got, expected, prefix, where, options)
+    if isinstance(expected, (tuple, list)) and not (
+        isinstance(got, np.ndarray) and not isinstance(expected, tuple)
+    ):
+        return _mismatch_in_sequence(got, expected, prefix, where, options)
     if got is None and expected is not None:
         return prefix + "the function returned None (is a return statement missing?)"
+    if _numeric_kind(expected) is None and not isinstance(expected, (list, np.ndarray)):
+        return _mismatch_by_equality(got, expected, prefix)
+    return _mismatch_in_numbers(got, expected, prefix, compare, atol, rtol, check_dtype)
 
-    expected_kind = _numeric_kind(expected)
-    if expected_kind is None and not isinstance(expected, (list, np.ndarray)):
-        # Strings and other objects: plain equality.
-        try:
-            same = bool(got == expected)
-        except Exception:  # noqa: BLE001
-            same = False
-        return None if same else prefix + f"expected {_short(expected)}, got {_short(got)}"
 
+def _mismatch_by_function(got: Any, expected: Any, compare: Callable, prefix: str) -> str | None:
+    """``compare(got, expected)`` decides: True/None is a match, a string says what differs."""
+    try:
+        verdict = compare(got, expected)
+    except AssertionError as exc:
+        return prefix + (str(exc) or "the result does not have the expected property")
+    if verdict is True or verdict is None or (isinstance(verdict, np.bool_) and verdict):
+        return None
+    if isinstance(verdict, str):
+        return prefix + verdict
+    return prefix + "the result does not have the expected property"
+
+
+def _mismatch_in_mapping(
+    got: Any, expected: Mapping, prefix: str, where: str, options: dict[str, Any]
+) -> str | None:
+    if not isinstance(got, Mapping):
+        return (
+            prefix + f"expected a dict with keys {_short(list(expected))}, got {_type_word(got)}"
+        )
+    missing = [k for k in expected if k not in got]
+    extra = [k for k in got if k not in expected]
+    if missing:
+        return prefix + f"the dict has no key {_short(missing[0])}"
+    if extra:
+        return prefix + f"the dict has an unexpected key {_short(extra[0])}"
+    for key in expected:
+        problem = describe_mismatch(got[key], expected[key], where=f"{where}[{key!r}]", **options)
+        if problem:
+            return problem
+    return None
+
+
+def _mismatch_in_sequence(
+    got: Any, expected: tuple | list, prefix: str, where: str, options: dict[str, Any]
+) -> str | None:
+    if not isinstance(got, (tuple, list)):
+        return prefix + (
+            f"expected a {type(expected).__name__} of {len(expected)} items, got {_type_word(got)}"
+        )
+    if len(got) != len(expected):
+        return prefix + (f"expected {len(expected)} items, got {len(got)}")
+    for index, (g, e) in enumerate(zip(got, expected, strict=True)):
+        problem = describe_mismatch(g, e, where=f"{where}[{index}]", **options)
+        if problem:
+            return problem
+    return None
+
+
+def _mismatch_by_equality(got: Any, expected: Any, prefix: str) -> str | None:
+    """Strings and other objects: plain equality."""
+    try:
+        same = bool(got == expected)
+    except Exception:  # noqa: BLE001
+        same = False
+    return None if same else prefix + f"expected {_short(expected)}, got {_short(got)}"
+
+
+def _mismatch_in_numbers(
+    got: Any, expected: Any, prefix: str, compare: str, atol, rtol, check_dtype: bool
+) -> str | None:
     exp_arr = np.asarray(expected)
     try:
         got_arr = np.asarray(got)
@@ -369,7 +374,7 @@ def describe_mismatch(
         if exp_arr.shape == ():
             return prefix + f"expected a single number, got an array of shape {got_arr.shape}"
         return prefix + f"expected shape {exp_arr.shape}, got shape {got_arr.shape}"
-    exp_kind = _numeric_kind(exp_arr)
+    exp_kind = _numeric_kind(exp_arr) or "o"
     if (
         check_dtype
         and exp_kind != got_kind
@@ -388,12 +393,9 @@ def describe_mismatch(
             + f"expected {_short(exp_arr)}, got {_short(got_arr)}"
             + _where_differs(got_arr, exp_arr)
         )
+    as_type = complex if "c" in (got_kind, exp_kind) else float
     close = np.isclose(
-        got_arr.astype(complex if "c" in (got_kind, exp_kind) else float),
-        exp_arr.astype(complex if "c" in (got_kind, exp_kind) else float),
-        atol=atol,
-        rtol=rtol,
-        equal_nan=True,
+        got_arr.astype(as_type), exp_arr.astype(as_type), atol=atol, rtol=rtol, equal_nan=True
     )
     if bool(np.all(close)):
         return None
