@@ -203,7 +203,10 @@ def test_fixed_names_and_signatures_of_the_issue():
             for line in cell.source.split("\n")
             if line.startswith("def ")
         ]
-        assert found == signatures
+        # The issue's functions keep their names and signatures, in this order; an exercise may
+        # add functions of its own (issue 12 added tune_regularization_strengths to ex03).
+        kept = [line for line in found if line in signatures]
+        assert kept == signatures, f"{name}: expected {signatures}, found {found}"
 
 
 # --------------------------------------------------------------------------- metadata

@@ -329,15 +329,19 @@ for j in range(path.shape[1]):
 # %% [markdown] nbgrader={"grade": true, "grade_id": "ex04-q1-answer", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # Coefficients leave zero one at a time and then grow steadily as `alpha` shrinks. The three
-# informative features enter first, in the order of their true size: feature 1 (true coefficient
-# -1.88) at `alpha` 1.32, feature 5 (1.18) at 0.88 and feature 4 (-1.25) at 0.71. The first noise
-# feature only enters at 0.17, and the noise coefficients stay small.
+# informative features enter first: feature 1 (true coefficient -1.88) at `alpha` 1.32, feature 5
+# (1.18) at 0.88 and feature 4 (-1.25) at 0.71. That is *not* quite the order of their true
+# sizes: feature 5 enters before the larger feature 4, because what decides the entry is how
+# strongly a feature fits this sample's residual, and noise moves that a little. The first
+# noise feature only enters at 0.17, and the noise coefficients stay small.
 #
 # Each coordinate update sets $w_j = S(\rho_j, \alpha) / z_j$, and $S$ returns exactly 0 for every
-# $|\rho_j| \le \alpha$: a feature whose correlation with the current residual is weaker than
-# `alpha` is switched off completely. The L2 penalty instead gives $w_j = \rho_j / (z_j + \alpha)$
-# (a division, never a cut-off), so a coefficient shrinks towards 0 but reaches it only when
-# $\rho_j$ is exactly 0. Lasso therefore selects features; Ridge keeps them all, only smaller.
+# $|\rho_j| \le \alpha$: a feature whose fit to the partial residual (the residual of all the
+# other features), $|\rho_j|$, is at most `alpha` is switched off completely. An L2 penalty on
+# the same scale, $\frac{\alpha}{2}\lVert w\rVert_2^2$ next to $\frac{1}{2n}\lVert y - Xw\rVert^2$
+# (`ElasticNet` with `l1_ratio=0`), instead gives $w_j = \rho_j / (z_j + \alpha)$: a division,
+# never a cut-off, so a coefficient shrinks towards 0 but reaches it only when $\rho_j$ is
+# exactly 0. Lasso therefore selects features; Ridge keeps them all, only smaller.
 # ### END SOLUTION
 
 # %% [markdown]
@@ -345,8 +349,10 @@ for j in range(path.shape[1]):
 #
 # * The L1 penalty turns each coordinate update into a soft threshold: inputs within `alpha` of 0
 #   become exactly 0, so Lasso selects features (tutorial questions 2 and 3).
-# * Coordinate descent is all scikit-learn's `Lasso` does: a dozen lines reproduce it to `1e-4`.
-# * `alpha` sets how strongly the residual must correlate with a feature before that feature may
-#   enter the model (question 7); along the path, informative features enter first.
+# * Coordinate descent is the algorithm behind scikit-learn's `Lasso` (which also checks a
+#   duality gap to decide when to stop): a dozen lines reproduce its answer to `1e-4`.
+# * `alpha` is the threshold a feature's fit to the partial residual must exceed before the
+#   feature may enter the model (question 7); along the path, strong features tend to enter
+#   first, but the order follows the sample, not the true coefficients exactly.
 # * More compute would not change these answers: the problem is convex, and the stopping tolerance
 #   only decides how many digits agree.
