@@ -95,13 +95,13 @@ def problems(nb) -> list[str]:
     values = printed_values(nb)
     markdown = [source_text(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
     found, uses_marker = [], False
-    for number, text in enumerate(markdown):
+    for text in markdown:
         for figure, marked in prose_figures(text):
             if marked:
                 uses_marker = True
             elif not is_printed(figure, values):
                 first_line = text.strip().splitlines()[0][:60]
-                found.append(f"{figure} (Markdown cell starting {first_line!r}) is printed nowhere")
+                found.append(f"{figure} (Markdown cell {first_line!r}) is printed nowhere")
     legend = any(
         line.lstrip().startswith(MARKER) for text in markdown for line in text.splitlines()
     )

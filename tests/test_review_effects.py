@@ -13,7 +13,8 @@ from course_utils.data import make_correlated_groups, make_nonlinear_1d
 
 
 def polynomial(degree, regressor):
-    return make_pipeline(PolynomialFeatures(degree, include_bias=False), StandardScaler(), regressor)
+    features = PolynomialFeatures(degree, include_bias=False)
+    return make_pipeline(features, StandardScaler(), regressor)
 
 
 def notebook_02_data():
