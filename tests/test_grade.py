@@ -303,15 +303,48 @@ os.makedirs('deep/deeper', exist_ok=True)
 """
 
 
-SPAWNER = """
+SPAWNER_SECONDS = "611.25"  # an unusual duration: the test finds these processes by it
+SPAWNER = f"""
 import subprocess
-from pathlib import Path
 for new_session in (False, True):
-    child = subprocess.Popen(['sleep', '600'], start_new_session=new_session)
-    pid_file = Path(os.environ['COURSE_GRADE_TEST_PIDS'])
-    with open(pid_file, 'a') as handle:
-        handle.write(f'{child.pid}\\n')
+    subprocess.Popen(['sleep', '{SPAWNER_SECONDS}'], start_new_session=new_session)
 """
+
+
+class _SpawnWatcher:
+    """Notes, while a run goes on, every process the spawner submission started."""
+
+    def __init__(self):
+        import threading
+
+        self.seen: set[int] = set()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self):
+        while not self.stop.wait(0.1):
+            self.seen.update(p.pid for p in _spawned_processes())
+
+    def close(self) -> list[int]:
+        self.stop.set()
+        self.thread.join()
+        return sorted(self.seen)
+
+
+def _spawned_processes() -> list:
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        try:
+            if proc.info["cmdline"] == ["sleep", SPAWNER_SECONDS] and (
+                proc.info["status"] != psutil.STATUS_ZOMBIE
+            ):
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
 
 
 def _tampered(ex: dict) -> dict:
@@ -370,8 +403,7 @@ def _build_synthetic(work: Path):
     before = {p: tree_digest(p) for p in (submissions, solutions, runner)}
     old = os.getcwd()
     os.chdir(runner)
-    pid_file = work / "spawned.pids"  # where the spawner submission notes its children
-    os.environ["COURSE_GRADE_TEST_PIDS"] = str(pid_file)
+    watcher = _SpawnWatcher()  # the processes the spawner submission starts
     try:
         run = grade.grade_submissions(
             submissions,
@@ -384,19 +416,12 @@ def _build_synthetic(work: Path):
         )
     finally:
         os.chdir(old)
-        os.environ.pop("COURSE_GRADE_TEST_PIDS", None)
+        spawned = watcher.close()
     after = {p: tree_digest(p) for p in (submissions, solutions, runner)}
     import psutil
 
     leftover = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
-    spawned = [int(line) for line in pid_file.read_text().split()]
-    alive = []
-    for pid in spawned:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                alive.append(pid)
-        except psutil.NoSuchProcess:
-            pass
+    alive = [p.pid for p in _spawned_processes()]
     return {
         "run": run,
         "work": work,
@@ -641,12 +666,16 @@ def test_load_exercise_rejects_duplicate_grade_ids(tmp_path):
 
 
 def test_stub_source_keeps_the_signature_and_raises():
+    # The same stub as make exercises writes (one cell format for both: issue 10).
     stub = stub_source(SYN_ADD)
     assert stub.splitlines() == [
         "def add(a, b):",
-        "    raise NotImplementedError  # your code here",
+        "    # your code here",
+        '    raise NotImplementedError("Replace this line with your implementation of add.")',
     ]
-    assert stub_source("x = 1") == "raise NotImplementedError  # your code here"
+    assert stub_source("x = 1").splitlines()[-1] == (
+        'raise NotImplementedError("Replace this line with your code.")'
+    )
     assert stub_source("anything", "markdown") == "YOUR ANSWER HERE"
 
 
@@ -840,8 +869,10 @@ def _record(**changes):
 def test_feedback_lists_each_test_with_points_message_and_total():
     md = feedback_markdown(_record())
     assert "**Score: 2 / 5 points (40.0%)**" in md
-    assert "| `square-tests` | failed | 0 / 3 | AssertionError: 1 \\| 2 <x> |" in md
-    assert "`q1` (1 points)" in md and "- A note." in md and "expected <9>" in md
+    # Learner text is escaped in Markdown as in HTML: no raw HTML, links or table breaks.
+    assert "| `square-tests` | failed | 0 / 3 | AssertionError: 1 \\| 2 &lt;x&gt; |" in md
+    assert "`q1` (1 points)" in md and "- A note." in md
+    assert "```text\nexpected <9>\n```" in md  # output in a fence, shown as it was
     page = feedback_html(_record())
     assert "ana&lt;b&gt;" in page and "1 | 2 &lt;x&gt;" in page and "<x>" not in page
     assert page.startswith("<!DOCTYPE html>")

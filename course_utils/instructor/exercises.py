@@ -36,6 +36,16 @@ import sys
 from pathlib import Path
 
 from course_utils._constants import NOTEBOOK_KERNELSPEC
+from course_utils.instructor.grading import cellformat
+from course_utils.instructor.grading.cellformat import (
+    BEGIN_HIDDEN_TESTS,
+    BEGIN_SOLUTION,
+    CODE_STUB_COMMENT,
+    END_HIDDEN_TESTS,
+    END_SOLUTION,
+    SCHEMA_VERSION,
+    TEXT_STUB,
+)
 
 __all__ = [
     "BEGIN_SOLUTION",
@@ -66,126 +76,54 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 # nbgrader recognises its markers as substrings of a line; so does this module.
-BEGIN_SOLUTION = "### BEGIN SOLUTION"
-END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
-END_HIDDEN_TESTS = "### END HIDDEN TESTS"
-_BEGIN_SOLUTION_KEY = "BEGIN SOLUTION"
-_END_SOLUTION_KEY = "END SOLUTION"
-_BEGIN_HIDDEN_KEY = "BEGIN HIDDEN TESTS"
-_END_HIDDEN_KEY = "END HIDDEN TESTS"
-CODE_STUB_COMMENT = "# your code here"
-TEXT_STUB = "YOUR ANSWER HERE"
 RAISES_TAG = "raises-exception"
-SCHEMA_VERSION = 3
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
-_DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(")
 _GENERATED_KEY = "course_exercise"
 
 
-class ExerciseError(ValueError):
+class ExerciseError(cellformat.FormatError):
     """A solution notebook breaks the nbgrader conventions the generator relies on."""
 
 
-# --------------------------------------------------------------------------- metadata
-def nbgrader_metadata(cell) -> dict:
-    """The cell's ``nbgrader`` metadata (an empty dict for an ordinary cell)."""
-    return dict(cell.get("metadata", {}).get("nbgrader", {}) or {})
+# The markers, metadata predicates and stubs are the grader's (one cell format for both).
+nbgrader_metadata = cellformat.nbgrader_metadata
+is_solution_cell = cellformat.is_solution_cell
+is_grade_cell = cellformat.is_grade_cell
+is_locked_cell = cellformat.is_locked_cell
+is_test_cell = cellformat.is_test_cell
 
 
-def is_solution_cell(cell) -> bool:
-    return bool(nbgrader_metadata(cell).get("solution", False))
-
-
-def is_grade_cell(cell) -> bool:
-    return bool(nbgrader_metadata(cell).get("grade", False))
-
-
-def is_locked_cell(cell) -> bool:
-    return bool(nbgrader_metadata(cell).get("locked", False))
-
-
-def is_test_cell(cell) -> bool:
-    """A graded code cell that is not a solution: an autograder test."""
-    return cell.get("cell_type") == "code" and is_grade_cell(cell) and not is_solution_cell(cell)
-
-
-# ---------------------------------------------------------------------------- regions
-def _regions(source: str, begin: str, end: str, what: str) -> list[tuple[int, int]]:
-    """(first, last) line numbers of each marked region, markers included."""
-    regions, start = [], None
-    for number, line in enumerate(source.split("\n")):
-        if begin in line:
-            if start is not None:
-                raise ExerciseError(f"nested '{begin}' markers ({what}, line {number + 1}).")
-            start = number
-        elif end in line:
-            if start is None:
-                raise ExerciseError(f"'{end}' without '{begin}' ({what}, line {number + 1}).")
-            regions.append((start, number))
-            start = None
-    if start is not None:
-        raise ExerciseError(f"'{begin}' without a matching '{end}' ({what}, line {start + 1}).")
-    return regions
+def _strict(function, *args):
+    try:
+        return function(*args)
+    except ExerciseError:
+        raise
+    except cellformat.FormatError as exc:
+        raise ExerciseError(str(exc)) from None
 
 
 def solution_regions(source: str, what: str = "cell") -> list[tuple[int, int]]:
     """Line spans of the ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions of ``source``."""
-    return _regions(source, _BEGIN_SOLUTION_KEY, _END_SOLUTION_KEY, what)
+    return _strict(cellformat.solution_regions, source, what)
 
 
 def hidden_test_regions(source: str, what: str = "cell") -> list[tuple[int, int]]:
     """Line spans of the hidden test regions of ``source``."""
-    return _regions(source, _BEGIN_HIDDEN_KEY, _END_HIDDEN_KEY, what)
-
-
-def _enclosing_function(lines: list[str], index: int) -> str | None:
-    indent = len(lines[index]) - len(lines[index].lstrip())
-    for line in reversed(lines[:index]):
-        match = _DEF.match(line)
-        if match and len(match.group(1)) < indent:
-            return match.group(2)
-    return None
-
-
-def _code_stub(name: str | None, indent: str) -> list[str]:
-    target = f"your implementation of {name}" if name else "your code"
-    return [
-        f"{indent}{CODE_STUB_COMMENT}",
-        f'{indent}raise NotImplementedError("Replace this line with {target}.")',
-    ]
+    return _strict(cellformat.hidden_test_regions, source, what)
 
 
 def replace_solution_regions(source: str, cell_type: str = "code", what: str = "cell") -> str:
     """``source`` with each solution region replaced by the stub for ``cell_type``."""
-    lines = source.split("\n")
-    regions = solution_regions(source, what)
-    if not regions:
-        return source
-    out, previous = [], 0
-    for first, last in regions:
-        out.extend(lines[previous:first])
-        indent = re.match(r"\s*", lines[first]).group(0)
-        if cell_type == "code":
-            out.extend(_code_stub(_enclosing_function(lines, first), indent))
-        else:
-            out.append(indent + TEXT_STUB)
-        previous = last + 1
-    out.extend(lines[previous:])
-    return "\n".join(out)
+    return _strict(cellformat.replace_solution_regions, source, cell_type, what)
 
 
 def remove_hidden_tests(source: str, what: str = "cell") -> str:
     """``source`` without its hidden test regions (markers included) and trailing blank lines."""
-    lines = source.split("\n")
-    regions = hidden_test_regions(source, what)
-    if not regions:
-        return source
-    drop = {n for first, last in regions for n in range(first, last + 1)}
-    kept = [line for n, line in enumerate(lines) if n not in drop]
-    while kept and not kept[-1].strip():
-        kept.pop()
-    return "\n".join(kept)
+    return _strict(cellformat.remove_hidden_tests, source, what)
+
+
+def _code_stub(name: str | None, indent: str) -> list[str]:
+    return cellformat.code_stub(name, indent)
 
 
 # ------------------------------------------------------------------------- validation
@@ -232,6 +170,28 @@ def validate_solution_notebook(nb, name: str = "notebook") -> None:
                 raise ExerciseError(f"{what}: a graded cell needs whole-number points >= 0.")
         if meta.get("solution", False) and meta.get("locked", False):
             raise ExerciseError(f"{what}: a solution cell cannot be locked.")
+    _check_trusted_cells(nb, name)
+
+
+def _check_trusted_cells(nb, name: str) -> None:
+    """Every locked and test cell must be able to run on the grader's trusted side.
+
+    course-grade runs them outside the learner's kernel (docs/grading.md): each
+    part of a test must be plain Python and read only names from locked cells,
+    answer cells or builtins. A test that cannot work that way is an error here,
+    not a test the grader silently weakens.
+    """
+    import json
+
+    from course_utils.instructor.grading.solutions import (
+        load_exercise_bytes,
+        trusted_cell_problems,
+    )
+
+    exercise = load_exercise_bytes(json.dumps(nb).encode("utf-8"), Path(name))
+    problems = trusted_cell_problems(exercise)
+    if problems:
+        raise ExerciseError(problems[0])
 
 
 # -------------------------------------------------------------------------- generation

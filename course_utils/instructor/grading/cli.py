@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="feedback pages show the messages and output of hidden tests (not for learners)",
     )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade on this Dask cluster instead of local workers (docs/grading.md)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
 
@@ -132,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             quiet=args.quiet,
             sandbox=False if args.no_sandbox else None,
             instructor_feedback=args.instructor_feedback,
+            scheduler=args.scheduler,
         )
     except ValueError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)

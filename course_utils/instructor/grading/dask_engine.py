@@ -27,18 +27,34 @@ starting them by hand, on Slurm (dask-jobqueue) and on Kubernetes
 
 from __future__ import annotations
 
+import atexit
+import base64
 import hashlib
+import shutil
+import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-__all__ = ["DaskUnavailable", "Task", "TaskFailed", "run_tasks", "task_key"]
+__all__ = [
+    "DaskUnavailable",
+    "Task",
+    "TaskFailed",
+    "exercise_bundle",
+    "grade_on_dask",
+    "grade_task",
+    "run_tasks",
+    "task_key",
+]
 
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT_S = 30
 
 
-class DaskUnavailable(RuntimeError):
+class DaskUnavailable(ValueError):
     """Dask's ``distributed`` package is missing or the scheduler cannot be reached."""
 
 
@@ -158,3 +174,177 @@ def run_tasks(
             top_up()
     finally:
         client.close()
+
+
+# --------------------------------------------------------------------------- grading on Dask
+
+MAX_BUNDLE_BYTES = 256 * 2**20  # the solutions' data files sent to every worker
+_LOCAL = threading.local()  # on a Dask worker: one grading worker process per thread
+_MATERIALISED: dict[str, Path] = {}
+_MATERIALISE_LOCK = threading.Lock()
+_WORKER_TMP: list[Path] = []
+
+
+def exercise_bundle(solutions: Path, exercise_path: Path) -> dict:
+    """What a Dask worker needs for one exercise: its solution notebook and the data files.
+
+    The data files are the solutions folder without notebooks and hidden files, as a
+    local run copies them; symbolic links are not followed.
+    """
+    files: dict[str, bytes] = {}
+    total = 0
+    for path in sorted(solutions.rglob("*")):
+        relative = path.relative_to(solutions)
+        if any(p.startswith(".") or p == "__pycache__" for p in relative.parts):
+            continue
+        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb":
+            continue
+        total += path.stat().st_size
+        if total > MAX_BUNDLE_BYTES:
+            raise ValueError(
+                f"The data files in {solutions} pass {MAX_BUNDLE_BYTES // 2**20} MiB: too much "
+                "to send to every Dask worker; put large data where the workers can read it."
+            )
+        files[relative.as_posix()] = path.read_bytes()
+    solution = exercise_path.read_bytes()
+    digest = hashlib.sha256(solution)
+    for name, data in files.items():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return {
+        "filename": exercise_path.name,
+        "solution": base64.b64encode(solution).decode("ascii"),
+        "files": files,
+        "digest": digest.hexdigest(),
+    }
+
+
+def _worker_tmp() -> Path:
+    if not _WORKER_TMP:
+        folder = Path(tempfile.mkdtemp(prefix="course-grade-dask-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _WORKER_TMP.append(folder)
+    return _WORKER_TMP[0]
+
+
+def _materialise(bundle: dict) -> Path:
+    """The bundle's files in a folder of this worker process, written once per digest."""
+    with _MATERIALISE_LOCK:
+        folder = _MATERIALISED.get(bundle["digest"])
+        if folder is not None and folder.is_dir():
+            return folder
+        folder = _worker_tmp() / f"solution-{bundle['digest'][:16]}"
+        data = folder / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        for name, content in bundle["files"].items():
+            target = data.joinpath(*PurePosixPath(name).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        (folder / bundle["filename"]).write_bytes(base64.b64decode(bundle["solution"]))
+        _MATERIALISED[bundle["digest"]] = folder
+        return folder
+
+
+def _sandbox_here(wanted: bool) -> bool:
+    if not wanted:
+        return False
+    cached = getattr(_LOCAL, "sandbox", None)
+    if cached is None:
+        from course_utils.instructor.grading.sandbox import sandbox_available
+
+        cached = _LOCAL.sandbox = sandbox_available()[0]
+    return cached
+
+
+def _threads_here() -> int:
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return 1
+
+
+def grade_task(job: dict, bundle: dict) -> dict:
+    """Runs on a Dask worker: one submission through a local grading worker process.
+
+    The same code path as a local run (:class:`~.workers.Worker`, the sandbox,
+    the limits); the result is plain data, with ``sandbox`` saying whether this
+    worker could sandbox the kernel.
+    """
+    from course_utils.instructor.grading.workers import Worker, thread_limits
+
+    folder = _materialise(bundle)
+    sandboxed = _sandbox_here(bool(job.get("sandboxed")))
+    job = {
+        **job,
+        "solution": bundle["solution"],
+        "solution_path": str(folder / bundle["filename"]),
+        "data_dir": str(folder / "data"),
+        "tmp_root": str(_worker_tmp()),
+        "sandboxed": sandboxed,
+        "env": thread_limits(_threads_here()),
+    }
+    started = time.perf_counter()
+    worker = getattr(_LOCAL, "worker", None)
+    if worker is None:
+        worker = _LOCAL.worker = Worker(_worker_tmp() / f"worker-{threading.get_ident()}.log")
+        atexit.register(worker.kill)
+    result = worker.run(job, float(job["limits"]["total_timeout"]))
+    result["sandbox"] = "yes" if sandboxed else "no"
+    result["grading_seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def grade_on_dask(
+    address: str,
+    to_run: list,
+    exercises: dict,
+    *,
+    solutions: Path,
+    job_settings: dict,
+    on_result: Callable[[Any, dict], None],
+) -> None:
+    """Grade the items ``to_run`` on the cluster; call ``on_result(item, result)`` once each.
+
+    The client side of ``course-grade --scheduler``: the run writes each result
+    as it writes a local one. A submission whose file changed or vanished since
+    it was read, or whose task failed on every try, gets a row as locally.
+    """
+    from course_utils.instructor.grading.run import _job_for
+    from course_utils.instructor.grading.scoring import unreadable_result
+
+    shared = {}
+    for name in {item.exercise for item in to_run}:
+        shared[name] = exercise_bundle(solutions, exercises[name].path)
+    by_key: dict[str, Any] = {}
+    tasks: list[Task] = []
+    settings = {k: v for k, v in job_settings.items() if k != "env"}
+    for item in to_run:
+        exercise = exercises[item.exercise]
+        try:
+            job = _job_for(item, exercise, settings, "", "")
+        except OSError as exc:
+            message = f"The file cannot be read: {exc}."
+            on_result(item, unreadable_result(exercise, "invalid-notebook", message))
+            continue
+        for name in ("solution", "solution_path", "data_dir", "tmp_root"):
+            job.pop(name, None)  # the worker fills these in from the shared bundle
+        key = task_key(item.learner, item.exercise, item.key)
+        by_key[key] = item
+        tasks.append(Task(key, job, item.exercise))
+    for key, result in run_tasks(address, grade_task, tasks, shared=shared):
+        item = by_key.pop(key)
+        exercise = exercises[item.exercise]
+        if isinstance(result, TaskFailed):
+            result = unreadable_result(
+                exercise,
+                "grader-error",
+                f"The Dask task failed on every try ({result.kind}: {result.message}).",
+            )
+        elif result.get("worker_failed") or "rows" not in result:
+            sandbox = result.get("sandbox", "")
+            result = unreadable_result(
+                exercise, "grader-error", str(result.get("message", ""))[:400]
+            )
+            result["sandbox"] = sandbox
+        on_result(item, result)

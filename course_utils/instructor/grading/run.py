@@ -173,10 +173,13 @@ def grade_submissions(
     quiet: bool = False,
     sandbox: bool | None = None,
     instructor_feedback: bool = False,
+    scheduler: str | None = None,
 ) -> GradeRun:
     """Grade every learner folder of ``submissions``; write the CSVs and feedback to ``out``.
 
     ``sandbox`` None runs kernels in bubblewrap when it can run here, False never.
+    ``scheduler`` (``tcp://HOST:PORT``) grades on that Dask cluster instead of
+    local workers (:mod:`.dask_engine`); the results are written the same way.
     Raises ``ValueError`` for a problem with the command itself (no such
     folder, no solutions, an unknown ``--only`` name); problems with single
     submissions never raise, they become rows.
@@ -256,8 +259,37 @@ def grade_submissions(
         records[(item.learner, item.exercise)] = record
         progress.update(f"{item.shown}/{item.exercise}", reports.verdict(record))
 
+    job_settings = {
+        "limits": {
+            "timeout": timeout,
+            "total_timeout": total_timeout,
+            "memory_limit_mib": memory_limit_mib,
+        },
+        "kernel": kernel_name,
+        "env": thread_limits(jobs),
+        "sandboxed": sandboxed,
+        "instructor": instructor_feedback,
+    }
     try:
-        if to_run:
+        if to_run and scheduler:
+            from course_utils.instructor.grading.dask_engine import grade_on_dask
+
+            def written(item: Item, result: dict) -> None:
+                record = _finish(
+                    item, result, out, key, write_state=result["status"] != "grader-error"
+                )
+                records[(item.learner, item.exercise)] = record
+                progress.update(f"{item.shown}/{item.exercise}", reports.verdict(record))
+
+            grade_on_dask(
+                scheduler,
+                to_run,
+                exercises,
+                solutions=solutions,
+                job_settings=job_settings,
+                on_result=written,
+            )
+        elif to_run:
             _grade_all(
                 to_run,
                 exercises,
@@ -267,17 +299,7 @@ def grade_submissions(
                 key=key,
                 jobs=jobs,
                 solutions=solutions,
-                job_settings={
-                    "limits": {
-                        "timeout": timeout,
-                        "total_timeout": total_timeout,
-                        "memory_limit_mib": memory_limit_mib,
-                    },
-                    "kernel": kernel_name,
-                    "env": thread_limits(jobs),
-                    "sandboxed": sandboxed,
-                    "instructor": instructor_feedback,
-                },
+                job_settings=job_settings,
                 total_timeout=total_timeout,
             )
     finally:

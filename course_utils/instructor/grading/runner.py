@@ -222,8 +222,9 @@ def execute_assembled(
     watchdog: Watchdog | None = None
     start = time.perf_counter()
     try:
-        work, bridge_dir = tmp / "work", tmp / "bridge"
+        work, bridge_dir, private = tmp / "work", tmp / "bridge", tmp / "trusted"
         _copy_data(support_dir, work)
+        _copy_data(support_dir, private)
         bridge_dir.mkdir()
         kernel_env = {**(env or {}), "COURSE_GRADE_BRIDGE": str(bridge_dir)}
         kernel = LearnerKernel(
@@ -238,7 +239,7 @@ def execute_assembled(
         watchdog.start()
         cell_deadline = [0.0]
         bridge = Bridge(kernel, bridge_dir, deadline=lambda: cell_deadline[0] - time.monotonic())
-        trusted = TrustedSide(bridge, instructor=instructor)
+        trusted = TrustedSide(bridge, instructor=instructor, cwd=str(private))
         try:
             kernel.start(timeout=min(KERNEL_START_SECONDS, limits.total_timeout))
             boot = kernel.run(_BOOT, limits.timeout, store_history=False)

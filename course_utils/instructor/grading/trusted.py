@@ -22,6 +22,7 @@ import ast
 import builtins
 import contextlib
 import io
+import os
 import symtable
 import traceback
 from dataclasses import dataclass, field
@@ -97,9 +98,10 @@ def _show(value: Any) -> None:
 class TrustedSide:
     """The namespace of one submission's trusted execution, and the bridge it reads names from."""
 
-    def __init__(self, bridge: Bridge, *, instructor: bool = False):
+    def __init__(self, bridge: Bridge, *, instructor: bool = False, cwd: str | None = None):
         self.bridge = bridge
         self.instructor = instructor
+        self.cwd = cwd  # a private copy of the data files, out of the kernel's reach
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
         self.learner_bound: set[str] = set()
 
@@ -125,7 +127,13 @@ class TrustedSide:
         if show:
             tree = _last_expression_printed(tree)
         self.namespace["__course_show__"] = _show
-        exec(compile(tree, label, "exec"), self.namespace)  # noqa: S102 - the solution's own code
+        previous = os.getcwd()
+        if self.cwd:
+            os.chdir(self.cwd)
+        try:
+            exec(compile(tree, label, "exec"), self.namespace)  # noqa: S102 - the solution's code
+        finally:
+            os.chdir(previous)
 
     def run(self, segments: list[Segment], label: str, *, keep_output: bool = True) -> TrustedRun:
         """Run the parts of one trusted cell in order; stop at the first exception."""
