@@ -8,11 +8,14 @@ still arrives exactly once.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -207,3 +210,143 @@ def test_no_scheduler_is_a_clear_error():
     address = f"tcp://127.0.0.1:{_free_port()}"
     with pytest.raises(DaskUnavailable, match="No Dask scheduler answers"):
         list(run_tasks(address, _work, [], wait_for_workers=0, connect_timeout_s=2))
+
+
+# ----------------------------------------------------------------- grading on the cluster
+
+EXERCISE = "dk01_sums"
+
+
+def _cell(kind: str, source: str, grade_id: str, **meta) -> dict:
+    cell = {"cell_type": kind, "metadata": {}, "source": source}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    cell["metadata"]["nbgrader"] = {
+        "grade": meta.get("grade", False),
+        "grade_id": grade_id,
+        "locked": meta.get("locked", False),
+        "schema_version": 3,
+        "solution": meta.get("solution", False),
+        "task": False,
+        **({"points": meta["points"]} if "points" in meta else {}),
+    }
+    return cell
+
+
+def _exercise(answer: str) -> dict:
+    """A small nbgrader exercise whose locked cell reads a data file of the solutions folder."""
+    return {
+        "cells": [
+            _cell("code", "OFFSET = int(open('offset.txt').read())", "setup", locked=True),
+            _cell("code", answer, "total", solution=True),
+            _cell(
+                "code",
+                "assert total([1, 2]) == 3 + OFFSET\nassert total([]) == OFFSET",
+                "total-tests",
+                grade=True,
+                locked=True,
+                points=2,
+            ),
+            _cell(
+                "code",
+                "assert total([5]) == 5 + OFFSET",
+                "more-tests",
+                grade=True,
+                locked=True,
+                points=1,
+            ),
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+RIGHT = (
+    "def total(xs):\n    ### BEGIN SOLUTION\n    return sum(xs) + OFFSET\n    ### END SOLUTION\n"
+)
+WRONG = "def total(xs):\n    return sum(xs)\n"
+SLOW = "import time\ntime.sleep({s})\n\ndef total(xs):\n    return sum(xs) + OFFSET\n"
+
+
+def _batch(root: Path, learners: dict[str, str | None]) -> tuple[Path, Path]:
+    solutions, submissions = root / "solutions", root / "submissions"
+    solutions.mkdir(parents=True)
+    (solutions / "offset.txt").write_text("10")  # a data file: must reach the workers
+    (solutions / f"{EXERCISE}.ipynb").write_text(json.dumps(_exercise(RIGHT)))
+    for learner, answer in learners.items():
+        folder = submissions / learner
+        folder.mkdir(parents=True)
+        if answer is not None:
+            (folder / f"{EXERCISE}.ipynb").write_text(json.dumps(_exercise(answer)))
+    return solutions, submissions
+
+
+def _grade(submissions: Path, solutions: Path, out: Path, **options):
+    from course_utils.instructor.grading.run import grade_submissions
+
+    return grade_submissions(
+        submissions, solutions=solutions, out=out, quiet=True, timeout=30, **options
+    )
+
+
+def test_grading_on_dask_writes_what_a_local_run_writes_and_resumes(cluster, tmp_path):
+    learners = {"ana": RIGHT, "ben": WRONG, "cleo": SLOW.format(s=0), "dan": None}
+    solutions, submissions = _batch(tmp_path, learners)
+    local = _grade(submissions, solutions, tmp_path / "local", jobs=2)
+    remote = _grade(submissions, solutions, tmp_path / "dask", scheduler=cluster.address)
+    assert remote.graded == local.graded == 3
+    grades = (tmp_path / "dask" / "grades.csv").read_text()
+    assert grades == (tmp_path / "local" / "grades.csv").read_text()
+    points = {(r["learner"], r["status"]): r["points"] for r in remote.records}
+    assert points == {
+        ("ana", "ok"): 3.0,
+        ("ben", "ok"): 0.0,
+        ("cleo", "ok"): 3.0,
+        ("dan", "missing"): 0.0,
+    }
+    for learner in ("ana", "ben", "cleo"):
+        assert (tmp_path / "dask" / "feedback" / learner / f"{EXERCISE}.html").is_file()
+    # resume: the records the client wrote make the next run grade nothing
+    again = _grade(submissions, solutions, tmp_path / "dask", scheduler=cluster.address)
+    assert (again.graded, again.skipped) == (0, 3)
+    assert (tmp_path / "dask" / "grades.csv").read_text() == grades
+
+
+def test_a_worker_killed_while_grading_loses_and_doubles_no_submission(fresh_cluster, tmp_path):
+    cluster = fresh_cluster
+    learners = {f"l{n}": SLOW.format(s=2) if n % 2 else RIGHT for n in range(6)}
+    solutions, submissions = _batch(tmp_path, learners)
+    watcher = distributed.Client(cluster.address, timeout=30)
+    victim = next(
+        address
+        for address, info in watcher.scheduler_info()["workers"].items()
+        if info["name"] == "w1"
+    )
+    killed = threading.Event()
+
+    def kill_when_busy() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if watcher.processing().get(victim):
+                time.sleep(1.0)  # well inside the task
+                cluster.kill("w1")
+                killed.set()
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=kill_when_busy, daemon=True)
+    thread.start()
+    try:
+        run = _grade(submissions, solutions, tmp_path / "out", scheduler=cluster.address)
+    finally:
+        thread.join(130)
+        watcher.close()
+    assert killed.is_set(), "the worker was killed during the batch"
+    assert run.graded == 6
+    assert sorted((r["learner"], r["status"], r["points"]) for r in run.records) == [
+        (f"l{n}", "ok", 3.0) for n in range(6)
+    ]
+    rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
+    keys = [(r["learner"], r["grade_id"]) for r in rows]
+    assert len(keys) == len(set(keys)) == 12  # every test of every learner, exactly once
