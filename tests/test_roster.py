@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course_utils.instructor.grading.roster import Learner, check_folder_name, read_roster
@@ -114,3 +116,49 @@ def test_names_split_for_exports():
     assert Learner("a", name="Lopez, Ana").split_name() == ("Ana", "Lopez")
     assert Learner("a", name="Ana").split_name() == ("Ana", "")
     assert Learner("a", name="x", first_name="Ana", last_name="L").split_name() == ("Ana", "L")
+
+
+def _solution_notebook() -> str:
+    meta = {"grade": True, "grade_id": "t1", "locked": True, "schema_version": 3}
+    meta.update(solution=False, task=False, points=1)
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "outputs": [],
+            "metadata": {"nbgrader": meta},
+            "source": "assert True",
+        }
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_run_with_a_roster_grades_absent_learners_missing_and_names_strangers(tmp_path):
+    from course_utils.instructor.grading.run import grade_submissions
+
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    (solutions / "rs01_roster.ipynb").write_text(_solution_notebook())
+    submissions = tmp_path / "submissions"
+    (submissions / "zed").mkdir(parents=True)  # a folder, not on the roster, nothing in it
+    roster = _write(tmp_path, "learner,id,name,email\nana,1,Ana,a@x.org\nben,2,Ben,b@x.org\n")
+    kwargs = {"solutions": solutions, "quiet": True}
+    run = grade_submissions(submissions, out=tmp_path / "with", roster=roster, **kwargs)
+    assert sorted((r["learner"], r["status"]) for r in run.records) == [
+        ("ana", "missing"),
+        ("ben", "missing"),
+        ("zed", "missing"),
+    ]
+    assert any(
+        "1 submission folder(s) are not on the roster" in w and "zed" in w for w in run.warnings
+    )
+    summary = (tmp_path / "with" / "grades.csv").read_text()
+    assert "ana,rs01_roster,t1,0,1,missing" in summary
+    # without a roster: as before, only the folders
+    plain = grade_submissions(submissions, out=tmp_path / "without", **kwargs)
+    assert [(r["learner"], r["status"]) for r in plain.records] == [("zed", "missing")]
+    assert not plain.warnings
+    with pytest.raises(ValueError, match="has no column"):
+        grade_submissions(
+            submissions, out=tmp_path / "bad", roster=solutions / "rs01_roster.ipynb", **kwargs
+        )

@@ -106,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         help="feedback pages show the messages and output of hidden tests (not for learners)",
     )
     parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="ROSTER.csv",
+        help="the class list: its learners without a folder are graded missing (docs/grading.md)",
+    )
+    parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
         help="grade on this Dask cluster instead of local workers (docs/grading.md)",
@@ -138,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             sandbox=False if args.no_sandbox else None,
             instructor_feedback=args.instructor_feedback,
             scheduler=args.scheduler,
+            roster=args.roster,
         )
     except ValueError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)

@@ -38,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Learner", "Roster", "check_folder_name", "read_roster"]
+__all__ = ["Learner", "Roster", "apply_roster", "check_folder_name", "read_roster"]
 
 REQUIRED = ("learner", "id", "name", "email")
 OPTIONAL = ("sis_id", "login", "section", "first_name", "last_name")
@@ -235,3 +235,31 @@ def read_roster(path: str | os.PathLike) -> Roster:
     if not learners:
         raise ValueError(f"The roster {path} lists no learner.")
     return Roster(learners, path)
+
+
+def apply_roster(items: list, roster: Roster, exercises: list[str]) -> tuple[list, list[str]]:
+    """A run's items with the roster applied, and the warnings to print.
+
+    Learners of the roster without a folder get every exercise (their items
+    have no file: the run grades them ``missing``); folders of learners not on
+    the roster are kept and named in a warning.
+    """
+    from course_utils.instructor.grading.submissions import Item, clean_name
+
+    present = {item.learner for item in items}
+    added = [
+        Item(person.learner, exercise, None)
+        for person in roster
+        if person.learner not in present
+        for exercise in exercises
+    ]
+    strangers = sorted(name for name in present if name not in roster.by_learner)
+    warnings = []
+    if strangers:
+        shown = ", ".join(clean_name(name) for name in strangers[:20])
+        more = f" and {len(strangers) - 20} more" if len(strangers) > 20 else ""
+        warnings.append(
+            f"{len(strangers)} submission folder(s) are not on the roster {roster.path}: "
+            f"{shown}{more}. They are graded; check the folder names."
+        )
+    return items + added, warnings

@@ -174,12 +174,15 @@ def grade_submissions(
     sandbox: bool | None = None,
     instructor_feedback: bool = False,
     scheduler: str | None = None,
+    roster: str | os.PathLike | None = None,
 ) -> GradeRun:
     """Grade every learner folder of ``submissions``; write the CSVs and feedback to ``out``.
 
     ``sandbox`` None runs kernels in bubblewrap when it can run here, False never.
     ``scheduler`` (``tcp://HOST:PORT``) grades on that Dask cluster instead of
     local workers (:mod:`.dask_engine`); the results are written the same way.
+    ``roster`` (a CSV, :mod:`.roster`): its learners without a folder are
+    ``missing``, folders not on it are named in a warning.
     Raises ``ValueError`` for a problem with the command itself (no such
     folder, no solutions, an unknown ``--only`` name); problems with single
     submissions never raise, they become rows.
@@ -205,6 +208,11 @@ def grade_submissions(
         out,
         lambda message: unreadable_result(None, "unknown-exercise", message),
     )
+    if roster is not None:
+        from course_utils.instructor.grading.roster import apply_roster, read_roster
+
+        items, more = apply_roster(items, read_roster(roster), list(exercises))
+        warnings += more
     settings = {
         "timeout": timeout,
         "total_timeout": total_timeout,
