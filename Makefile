@@ -18,7 +18,7 @@ NBVAL_ARGS := -p no:cacheprovider -n $(JOBS) --dist loadfile \
 	--nbval-cell-timeout 600
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test lint unit nbval notebooks exercises bench lock clean
+.PHONY: help setup lab test lint format unit nbval notebooks exercises bench lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,9 +43,15 @@ lab: $(STAMP) ## Set up, then open JupyterLab on the course (LAB_ARGS=--no-brows
 test: $(STAMP) lint unit nbval ## Set up, then run every check: ruff, unit tests, nbval
 	@echo "All tests passed."
 
-lint: $(STAMP) ## ruff lint and format check (notebooks included)
+lint: $(STAMP) ## ruff lint and format check (notebooks included), mypy over course_utils
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## ruff: fix and format code and notebooks, then carry the changes into the notebook sources
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(PY) -m course_utils.instructor.sources --from-notebooks
 
 unit: $(STAMP) ## Unit tests, effect tests and the docstring examples of course_utils
 	$(PY) -m pytest tests -n $(JOBS) -q
@@ -67,7 +73,7 @@ bench: $(STAMP) ## Time every notebook; write benchmarks/ and the README syllabu
 lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirements-lock.txt
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[lab,instructor,test,browser,docs]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[lab,instructor,test,browser,docs,dev]"
 	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
 		| grep -v '^course[-_]utils' > requirements-lock.txt
 	rm -rf .lock-venv

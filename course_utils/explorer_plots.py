@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -134,7 +135,7 @@ def make_penalized_model(
 class PenalizedFit:
     """What :func:`fit_penalized_polynomial` returns."""
 
-    pipeline: object
+    pipeline: Any  # a fitted scikit-learn Pipeline
     coef: np.ndarray
     train_mse: float
     converged: bool

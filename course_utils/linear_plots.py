@@ -409,12 +409,13 @@ def plot_constraint_geometry(
     _check_kind(kind)
     center, radius, matrix = _check_geometry(center, radius, curvature)
     n_contours = check_whole_number("n_contours", n_contours, minimum=1)
-    from matplotlib.patches import Circle, Polygon
+    from matplotlib.patches import Circle, Patch, Polygon
 
     solution = constrained_solution(kind, center=center, radius=radius, curvature=matrix)
     d = solution - center
     touching = float(d @ matrix @ d)
     ax = get_ax(ax)
+    region: Patch
     if kind == "l1":
         region = Polygon(radius * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]]), closed=True)
     else:

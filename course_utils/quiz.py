@@ -111,7 +111,7 @@ class Question:
             other.explanation,
         )
 
-    __hash__ = None  # mutable-looking value object: not hashable
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking value object: not hashable
 
 
 def _check_answer_spec(answer, n_options: int):

@@ -123,3 +123,30 @@ def test_outputs_are_not_compared(copy_of_pairs):
     nbformat.write(nb, path)
     assert check_pairs(copy_of_pairs) == []
     assert sources.main(["--root", str(copy_of_pairs)]) == 0
+
+
+def test_written_sources_are_the_committed_ones(tmp_path):
+    for notebook, source in PAIRS[:3] + PAIRS[-2:]:
+        if notebook.is_file() and not sources.compare(notebook, source):
+            written = sources.write_source(notebook, tmp_path / source.name)
+            assert written.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+
+
+def test_from_notebooks_copies_a_newer_notebook_into_its_source_only(copy_of_pairs):
+    import os
+
+    path = copy_of_pairs / "notebooks" / "03_l2_ridge.ipynb"
+    source = copy_of_pairs / "sources" / "notebooks" / "03_l2_ridge.py"
+    nb = nbformat.read(path, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells[index].source += "\nx = 1  # reformatted in Jupyter"
+    nbformat.write(nb, path)
+    os.utime(source, (1, 1))  # the notebook is newer
+    solution_source = copy_of_pairs / "sources" / "solutions" / "ex04_lasso_from_scratch.py"
+    _edit(solution_source, "# # Exercise 04", "# # Exercise 04 (edited)")  # the source is newer
+    assert sources.main(["--from-notebooks", "--root", str(copy_of_pairs)]) == 1
+    assert "x = 1  # reformatted in Jupyter" in source.read_text(encoding="utf-8")
+    assert "(edited)" in solution_source.read_text(encoding="utf-8")
+    assert [p.notebook.name for p in check_pairs(copy_of_pairs)] == [
+        "ex04_lasso_from_scratch.ipynb"
+    ]

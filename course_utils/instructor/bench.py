@@ -73,7 +73,7 @@ def time_import(repeats: int = 7) -> dict:
     return {"import_seconds": statistics.median(times), "tensorflow_imported": tf_loaded}
 
 
-def _fmt(value: float, digits: int = 1) -> str:
+def _fmt(value: float | str | None, digits: int = 1) -> str:
     return (
         "n/a"
         if value is None or (isinstance(value, float) and math.isnan(value))

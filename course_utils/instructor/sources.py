@@ -9,12 +9,19 @@ Cell metadata (nbgrader's, tags) is kept on the ``# %%`` line of each cell.
 
 Command line::
 
-    python -m course_utils.instructor.sources --check    # exit 1 if a pair is out of sync
+    python -m course_utils.instructor.sources --check            # exit 1 if out of sync
+    python -m course_utils.instructor.sources --from-notebooks   # newer .ipynb -> source
+
+``--from-notebooks`` rewrites the source of each pair whose notebook is newer
+than its source and differs from it (``make format`` uses it after ruff has
+reformatted the notebooks' code; so does an author who edited a notebook in
+Jupyter without the jupytext extension).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +37,7 @@ __all__ = [
     "notebook_path",
     "paired_files",
     "read_source",
+    "write_source",
     "cell_inputs",
     "compare",
     "check_pairs",
@@ -77,7 +85,7 @@ def source_path(notebook: str | Path) -> Path:
     return root / SOURCE_DIR / notebook.parent.name / f"{notebook.stem}.py"
 
 
-def notebook_path(source: str | Path) -> Path:
+def notebook_path(source: str | os.PathLike) -> Path:
     """The notebook built from a source.
 
     >>> notebook_path(ROOT / "sources" / "solutions" / "ex04_x.py").relative_to(ROOT).as_posix()
@@ -109,7 +117,7 @@ def paired_files(root: str | Path = ROOT) -> list[tuple[Path, Path]]:
     return sorted(pairs.items())
 
 
-def read_source(source: str | Path) -> Any:
+def read_source(source: str | os.PathLike) -> Any:
     """The notebook (without outputs) that a percent-format source describes, as nbformat 4.5."""
     import jupytext
     import nbformat
@@ -121,6 +129,23 @@ def read_source(source: str | Path) -> Any:
         cell["id"] = f"cell-{index:03d}"
     nbformat.validate(nb)
     return nb
+
+
+# The filters of jupytext.toml, for writing a source without the jupytext command line.
+_TEXT_FILTERS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "-measured_source"}
+
+
+def write_source(notebook: str | Path, source: str | Path | None = None) -> Path:
+    """Write the percent-format source of ``notebook`` (by default at its paired path)."""
+    import jupytext
+    import nbformat
+
+    nb = nbformat.read(Path(notebook), as_version=4)
+    nb.metadata["jupytext"] = dict(_TEXT_FILTERS)
+    target = Path(source) if source is not None else source_path(notebook)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(jupytext.writes(nb, fmt="py:percent"), encoding="utf-8")
+    return target
 
 
 def cell_inputs(nb: Any) -> list[tuple[str, str, dict]]:
@@ -181,8 +206,21 @@ def main(argv: list[str] | None = None) -> int:
         description="Check that every notebook agrees with its jupytext source.",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a pair is out of sync")
+    parser.add_argument(
+        "--from-notebooks",
+        action="store_true",
+        help="rewrite the source of every notebook that is newer than its source and differs",
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.from_notebooks:
+        for nb, src in paired_files(args.root):
+            newer = nb.is_file() and (
+                not src.is_file() or nb.stat().st_mtime > src.stat().st_mtime
+            )
+            if newer and (not src.is_file() or compare(nb, src)):
+                print(f"{_rel(src)}: rewritten from {_rel(nb)}")
+                write_source(nb, src)
     problems = check_pairs(args.root)
     for problem in problems:
         print(problem, file=sys.stderr)
