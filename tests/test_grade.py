@@ -36,6 +36,7 @@ from course_utils.instructor.grade import (
     stub_source,
     summary_rows,
 )
+from course_utils.instructor.grading.reports import average_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -885,11 +886,11 @@ def test_summary_rows_have_totals_percentages_and_an_average_per_exercise():
         _record(learner="a", exercise="other", points=1.0, max_points=4.0),
     ]
     rows = summary_rows(records)
-    assert [r["percentage"] for r in rows[:3]] == ["40.0", "100.0", "25.0"]
-    average = [r for r in rows if r["learner"] == "(average)"]
-    assert [(r["exercise"], r["points"], r["percentage"]) for r in average] == [
-        ("other", "1.00", "25.0"),
-        (SYN, "3.50", "70.0"),
+    assert [r["percentage"] for r in rows] == ["40.0", "100.0", "25.0"]  # learners only
+    average = average_rows(records)
+    assert [(r["exercise"], r["points"], r["percentage"], r["learners"]) for r in average] == [
+        ("other", "1.00", "25.0", "1"),
+        (SYN, "3.50", "70.0", "2"),
     ]
 
 
@@ -1013,10 +1014,12 @@ def test_summary_csv_has_totals_and_the_exercise_average(synthetic):
     assert list(rows[0]) == grade.SUMMARY_COLUMNS
     by_learner = {(r["learner"], r["exercise"]): r for r in rows}
     assert by_learner[("wrong", SYN)]["percentage"] == "40.0"
-    average = by_learner[("(average)", SYN)]
-    graded = [r for r in rows if r["exercise"] == SYN and r["learner"] != "(average)"]
+    assert "(average)" not in {r["learner"] for r in rows}  # averages have their own file
+    averages = {r["exercise"]: r for r in read_csv(synthetic["work"] / "grades" / "averages.csv")}
+    graded = [r for r in rows if r["exercise"] == SYN]
     mean = sum(float(r["points"]) for r in graded) / len(graded)
-    assert float(average["points"]) == pytest.approx(mean, abs=0.01)
+    assert float(averages[SYN]["points"]) == pytest.approx(mean, abs=0.01)
+    assert averages[SYN]["learners"] == str(len(graded))
 
 
 def test_feedback_exists_as_markdown_and_html_for_every_learner(synthetic):

@@ -25,6 +25,7 @@ from course_utils.instructor.grading.scoring import fmt_points
 
 __all__ = [
     "AVERAGE_LEARNER",
+    "AVERAGES_COLUMNS",
     "GRADES_COLUMNS",
     "SUMMARY_COLUMNS",
     "FAILING_STATUSES",
@@ -34,6 +35,7 @@ __all__ = [
     "feedback_html",
     "feedback_markdown",
     "md_escape",
+    "average_rows",
     "summary_rows",
     "summary_table",
     "verdict",
@@ -52,7 +54,15 @@ SUMMARY_COLUMNS = [
     "message",
     "sandbox",
 ]
-AVERAGE_LEARNER = "(average)"
+AVERAGE_LEARNER = "(average)"  # the console table's last row (never a row of a CSV)
+AVERAGES_COLUMNS = [
+    "exercise",
+    "points",
+    "max_points",
+    "percentage",
+    "manual_max_points",
+    "learners",
+]
 STOPPED_STATUSES = {
     "timeout",
     "time-limit",
@@ -308,17 +318,18 @@ def write_tables(out: Path, records: dict) -> None:
             )
     atomic_write(out / "grades.csv", csv_text(GRADES_COLUMNS, grade_rows))
     atomic_write(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summary_rows(ordered)))
+    # Averages in their own file: an LMS import of summary.csv must find only learners.
+    atomic_write(out / "averages.csv", csv_text(AVERAGES_COLUMNS, average_rows(ordered)))
 
 
 def summary_rows(records: list[dict]) -> list[dict]:
-    """Per learner and exercise totals, then one ``(average)`` row per exercise."""
-    rows, by_exercise = [], {}
+    """Per learner and exercise totals (the averages are :func:`average_rows`)."""
+    rows = []
     for record in records:
         if record["status"] == "unknown-exercise":
             pct = None
         else:
             pct = percentage(record["points"], record["max_points"])
-            by_exercise.setdefault(record["exercise"], []).append(record)
         rows.append(
             {
                 "learner": record["learner"],
@@ -332,20 +343,28 @@ def summary_rows(records: list[dict]) -> list[dict]:
                 "sandbox": record.get("sandbox", ""),
             }
         )
+    return rows
+
+
+def average_rows(records: list[dict]) -> list[dict]:
+    """One row per exercise: the mean points over the learners (missing counts as 0)."""
+    by_exercise: dict[str, list[dict]] = {}
+    for record in records:
+        if record["status"] != "unknown-exercise":
+            by_exercise.setdefault(record["exercise"], []).append(record)
+    rows = []
     for exercise, group in sorted(by_exercise.items()):
         mean_points = sum(r["points"] for r in group) / len(group)
         max_points = group[0]["max_points"]
         pct = percentage(mean_points, max_points)
         rows.append(
             {
-                "learner": AVERAGE_LEARNER,
                 "exercise": exercise,
                 "points": f"{mean_points:.2f}",
                 "max_points": fmt_points(max_points),
                 "percentage": "" if pct is None else f"{pct:.1f}",
                 "manual_max_points": fmt_points(group[0].get("manual_max_points", 0.0)),
-                "status": "",
-                "message": f"average over {len(group)} learners",
+                "learners": str(len(group)),
             }
         )
     return rows
