@@ -20,6 +20,7 @@ EXERCISE_NAMES = [
     "ex03_elastic_net_vs_l1_l2",
     "ex04_lasso_from_scratch",
     "ex05_penalties_and_early_stopping",
+    "ex06_backprop_with_l2_and_dropout",
 ]
 
 
@@ -192,6 +193,11 @@ def test_fixed_names_and_signatures_of_the_issue():
             "def l2_penalty(weights, factor):",
             "def l2_penalty_gradient(weights, factor):",
             "def early_stopping_epoch(val_losses, patience, min_delta=0.0):",
+        ],
+        "ex06_backprop_with_l2_and_dropout": [
+            "def init_mlp(layer_sizes, seed):",
+            "def mlp_loss_and_gradients(params, X, y, l2=0.0, dropout_masks=None):",
+            "def gradient_check(params, X, y, l2=0.0, dropout_masks=None, eps=1e-6):",
         ],
     }
     for name, signatures in expected.items():
