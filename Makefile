@@ -80,7 +80,7 @@ lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirem
 	@echo "requirements-lock.txt rewritten; run 'make notebooks' and commit both."
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
 .PHONY: test-browser
