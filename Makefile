@@ -54,6 +54,7 @@ format: $(STAMP) ## ruff: fix and format code and notebooks, then carry the chan
 	$(PY) -m course_utils.instructor.sources --from-notebooks
 
 unit: $(STAMP) ## Unit tests, effect tests and the docstring examples of course_utils
+	sh scripts/install-debian-packages.sh bwrap=bubblewrap  # course-grade's sandbox (its tests)
 	$(PY) -m pytest tests -n $(JOBS) -q
 	$(PY) -m pytest --doctest-modules course_utils -p no:cacheprovider -q
 
