@@ -48,7 +48,9 @@ from course_utils.selection_plots import plot_grouped_coefficients
 # mix). So there are two knobs to tune, not one: `l1_ratio=1` is exactly the Lasso, and
 # `l1_ratio=0` is Ridge with its strength rescaled, because Ridge's objective has no
 # $\frac{1}{2n}$ in front of the squared error: `ElasticNet(alpha, l1_ratio=0)` equals
-# `Ridge(alpha * n)`.
+# `Ridge(alpha * n)`. (In the paper that introduced it, Zou and Hastie, 2005, this objective is
+# the *naive* elastic net; they rescale its coefficients by $1 + \lambda_2$ to undo the double
+# shrinkage of the two penalties. scikit-learn fits the naive version, without the rescaling.)
 #
 # Neural networks use the same idea: Keras's `keras.regularizers.L1L2(l1=..., l2=...)`
 # adds `l1 * sum(|w|) + l2 * sum(w**2)` to the *mean* loss of each batch. It is the same
