@@ -41,6 +41,7 @@ __all__ = [
 GRADER_VERSION = "2"
 DEFAULT_TIMEOUT = 60  # seconds per cell
 DEFAULT_TOTAL_TIMEOUT = 300  # seconds per notebook, kernel start included
+TABLES_EVERY_SECONDS = 10
 
 
 @dataclass
@@ -266,6 +267,7 @@ def grade_submissions(
         record = _finish(item, {**(item.record or {}), "sandbox": ""}, out, key, write_state=False)
         records[(item.learner, item.exercise)] = record
         progress.update(f"{item.shown}/{item.exercise}", reports.verdict(record))
+    reports.write_tables(out, records)
 
     job_settings = {
         "limits": {
@@ -398,6 +400,7 @@ def _grade_all(
     for thread in threads:
         thread.start()
     try:
+        last_tables = time.monotonic()
         for _ in range(len(to_run)):
             item, result = done.get()
             record = _finish(
@@ -405,6 +408,10 @@ def _grade_all(
             )
             records[(item.learner, item.exercise)] = record
             progress.update(f"{item.shown}/{item.exercise}", reports.verdict(record))
+            if time.monotonic() - last_tables > TABLES_EVERY_SECONDS:
+                # Tables so far: even a run that is killed leaves both tables behind.
+                reports.write_tables(out, records)
+                last_tables = time.monotonic()
         for thread in threads:
             thread.join()
     except BaseException:  # Ctrl-C or a failure to write: stop the workers, keep results
