@@ -64,9 +64,10 @@ ax.legend();
 
 # %% [markdown]
 # **Reading the numbers.** The test MSE is close to the noise floor of 4, and Ridge's slope differs
-# from the unpenalized slope by about 0.005. The penalty is $\alpha w^2 = 1 \cdot 9$,
-# while the squared error is summed over 80 points whose $x$ spreads over 10 units: the data
-# outweighs the penalty by orders of magnitude. A single, clearly useful feature and 80 points
+# from the unpenalized slope by about 0.005. Why so little: with one feature, Ridge multiplies
+# the least-squares slope by $S / (S + \alpha)$, where $S = \sum_i (x_i - \bar x)^2$ is summed
+# over the 80 training points and runs to several hundred here (notebook 03 computes it), so
+# $\alpha = 1$ is a fraction of a percent of it. A single, clearly useful feature and 80 points
 # leave nothing to over-fit, so there is nothing for regularization to fix. The example shows how
 # to *call* Ridge, not what regularization *does*; notebooks 02 and 03 build data where it matters.
 #
@@ -82,8 +83,9 @@ print(f"coefficients set to zero: {int(np.sum(lasso.coef_ == 0))} of {lasso.coef
 # %% [markdown]
 # The tutorial says Lasso "performs feature selection". With one informative feature there is
 # nothing to select: the coefficient stays far from zero and the error matches the other two
-# models. Lasso only zeroes a coefficient whose correlation with the residual is below its
-# threshold; notebook 04 shows this on data with many useless features.
+# models. Lasso zeroes a coefficient only when the feature's fit to what the other features
+# leave unexplained, $|x_j^\top r| / n$, is at most alpha; notebook 04 shows this on data with
+# many useless features.
 #
 # ## Example 3: the dropout network, exactly as in the tutorial
 #
@@ -92,6 +94,15 @@ print(f"coefficients set to zero: {int(np.sum(lasso.coef_ == 0))} of {lasso.coef
 # validation. One change of form, none of substance: Keras 3 declares the input with
 # `keras.Input(shape=...)`; passing `input_shape=` to `Dense`, as the tutorial does, triggers a
 # warning (notebook 10 shows it).
+#
+# The tutorial says this layer "sets a fraction of input units to 0" and that "50% of the nodes
+# in the hidden layer" are dropped. More precisely: a `Dropout` layer acts on *its own* inputs,
+# which here are the 64 outputs of the hidden `Dense` layer, not the network's input feature;
+# during training it zeroes each of them independently with probability 0.5, with a fresh random
+# draw for every example at every step (so about half of them, different ones each time, not a
+# fixed half); it multiplies the ones it keeps by $1/(1 - 0.5) = 2$, so that their expected value
+# is unchanged; and at prediction time it does nothing at all. Notebook 07 measures each of these
+# properties on Keras's layer.
 
 # %%
 def build_tutorial_network(dropout_rate=0.5):
@@ -121,8 +132,9 @@ print(f"variance of y_train (MSE of always predicting the mean): {y_train.var():
 # Three reasons, none of them about dropout:
 #
 # 1. **Too few updates.** 64 training rows in batches of 10 give 7 gradient steps per epoch, so 70
-#    steps in all, at Adam's default learning rate of 0.001. The output weights start near zero
-#    and need to reach values that produce outputs of 2 to 32.
+#    steps in all, at Adam's default learning rate of 0.001. The weights start small (Keras's
+#    default Glorot-uniform initialization, zero biases) and need to reach values that produce
+#    outputs of 2 to 32.
 # 2. **Unscaled target.** The targets are in the tens, the network's initial outputs near zero:
 #    the first job is simply to learn the scale.
 # 3. **A linear, one-feature problem.** A straight line has two parameters; the network has 193.
@@ -201,8 +213,11 @@ ax.set_title("Scaled data, learning rate 0.01");
 # - Compare every regularized model with an unregularized baseline and with the best achievable
 #   error; without them a single MSE means little.
 # - Before reaching for dropout or a penalty, make sure the model can fit at all: scale inputs and
-#   targets, and train long enough (questions 8 and 20: regularizing an under-fitting model does
-#   not help).
+#   targets, and train long enough (questions 8 and 20: regularizing a network that has not yet
+#   learned to fit its training data cannot help it).
+# - Regularization is not only "a penalty added to the loss", as the tutorial defines it: dropout,
+#   early stopping and data augmentation add no penalty, and they regularize too (notebooks 07 and
+#   09).
 # - Dropout is switched off at prediction time (question 13): `model.predict` ran the network
 #   without it. Notebook 07 shows how and why.
 # - Regularization pays off when a model has more freedom than the data can pin down: many

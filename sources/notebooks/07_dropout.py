@@ -192,7 +192,7 @@ axes[0].set_ylabel("$x_2$");
 
 
 # %% [markdown]
-# ## 3. Inverted dropout in ten lines of NumPy (question 13)
+# ## 3. Inverted dropout, measured on Keras's layer (question 13)
 #
 # For each input $x_i$ draw a keep-mask $m_i$ that is 1 with probability $1 - p$ ($p$ is the
 # rate) and 0 otherwise, and output $m_i x_i / (1 - p)$. The expected output is
@@ -200,42 +200,36 @@ axes[0].set_ylabel("$x_2$");
 # same values as without dropout. This *inverted* form does the rescaling during training, so
 # at test time the layer is simply the identity. (The original paper did the opposite: no
 # scaling during training, and outgoing weights multiplied by $1 - p$ at test time. Both give
-# the same expected activations.)
+# the same expected activations.) Exercise 02 asks you to write this in NumPy; here we check
+# every part of the description on Keras's own layer.
 
 # %%
-def inverted_dropout(x, rate, rng):
-    """Training-mode dropout: zero each value with probability `rate`, scale the rest."""
-    keep = rng.random(x.shape) >= rate
-    return np.where(keep, x / (1.0 - rate), 0.0), keep
-
-
 rate = 0.4
 x = rng.uniform(0.5, 1.5, size=(2000, 50)).astype("float32")  # 100,000 activations
-ours, keep = inverted_dropout(x, rate, rng)
 
 layer = keras.layers.Dropout(rate, seed=0)
 keras_train = np.asarray(layer(x, training=True))
 keras_test = np.asarray(layer(x, training=False))
+second_call = np.asarray(layer(x, training=True))
 
 kept = keras_train != 0
 print(f"mean of the input:                      {x.mean():.4f}")
-print(f"mean after our dropout (training):      {ours.mean():.4f}")
 print(f"mean after Keras Dropout (training):    {keras_train.mean():.4f}")
 print(f"mean after Keras Dropout (inference):   {keras_test.mean():.4f}")
-print(f"fraction zeroed, ours / Keras:          {1 - keep.mean():.4f} / {1 - kept.mean():.4f}")
+print(f"fraction zeroed:                        {1 - kept.mean():.4f}")
 print(
     f"Keras kept values equal x / (1 - rate): {np.allclose(keras_train[kept], x[kept] / (1 - rate))}"
 )
+print(f"a second training call draws new masks: {not np.array_equal(second_call != 0, kept)}")
 print(f"Keras inference output equals x:        {np.array_equal(keras_test, x)}")
 
 # %% [markdown]
-# Keras does exactly what our function does: about 40 % of the values become 0, every
-# survivor is divided by $1 - 0.4 = 0.6$, and the mean stays at the input's mean up to
-# sampling noise. In inference mode (`training=False`, which `predict` and `evaluate` use) the
+# Keras does exactly what the description says: about 40 % of the values become 0, every
+# survivor is divided by $1 - 0.4 = 0.6$, the mean stays at the input's mean up to sampling
+# noise, and every training call draws a fresh mask. In inference mode (`training=False`, which `predict` and `evaluate` use) the
 # output is the input, bit for bit. This answers question 13 more precisely than the
 # tutorial: at test time no unit is dropped *and no rescaling is needed*, because the kept
-# units were already scaled up during training. The masks differ from ours only because the
-# random numbers come from a different generator.
+# units were already scaled up during training.
 #
 # ## 4. How much dropout? A sweep over the rate (questions 15 and 16)
 #
@@ -480,8 +474,8 @@ dropout_explorer(rate=0.5, seed=0)
 #
 # - Dropout zeroes each unit with probability `rate` during training and scales the survivors
 #   by $1/(1 - \text{rate})$; the expected activation is unchanged, so at test time nothing is
-#   dropped and nothing is rescaled (question 13). Keras's `Dropout` matches a ten-line NumPy
-#   version exactly.
+#   dropped and nothing is rescaled (question 13). Keras's `Dropout` does exactly this, with a
+#   fresh mask at every call (exercise 02 has you write it in NumPy).
 # - Dropout helps where a network has much more freedom than the data pin down: on 100 moons
 #   points it cut the validation loss of a 256-unit network and closed the train/validation
 #   gap; on the tutorial's straight line it has nothing to remove.
