@@ -150,3 +150,31 @@ def test_from_notebooks_copies_a_newer_notebook_into_its_source_only(copy_of_pai
     assert [p.notebook.name for p in check_pairs(copy_of_pairs)] == [
         "ex04_lasso_from_scratch.ipynb"
     ]
+
+
+# ------------------------------------------------------------- building from a source
+def test_a_notebook_is_built_from_its_source_repeatably(tmp_path):
+    from course_utils.instructor import execute
+
+    source = tmp_path / "sources" / "notebooks" / "01_demo.py"
+    source.parent.mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    source.write_text(
+        "# %% [markdown]\n# # 01 · Demo\n\n"
+        "# %%\nimport os\nprint(os.path.basename(os.getcwd()))\n\n"
+        '# %% tags=["keep"]\n1 + 1\n',
+        encoding="utf-8",
+    )
+    assert execute.main([str(source)]) == 0
+    notebook = tmp_path / "notebooks" / "01_demo.ipynb"
+    first = notebook.read_bytes()
+    nb = nbformat.reads(first.decode(), as_version=4)
+    assert [c.id for c in nb.cells] == ["cell-000", "cell-001", "cell-002"]
+    assert nb.cells[1].outputs[0]["text"] == "notebooks\n"  # run in the notebook's folder
+    assert nb.cells[2].metadata == {"tags": ["keep"]}
+    assert nb.cells[2].outputs[0]["data"]["text/plain"] == "2"
+    assert nb.metadata["kernelspec"]["name"] == "python3" and "jupytext" not in nb.metadata
+    assert check_pairs(tmp_path) == []
+    # the .ipynb path builds from the source too, and an unchanged source changes nothing
+    assert execute.main([str(notebook)]) == 0
+    assert notebook.read_bytes() == first
