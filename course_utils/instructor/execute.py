@@ -23,6 +23,12 @@ is unchanged the stored output of the previous execution is kept, so that
 ``make notebooks`` leaves ``git status`` clean. ``--refresh-timings`` stores the
 new measurements instead (do that on the reference machine, with nothing else
 running, when the code behind a timing changes).
+
+Figures are kept the same way: a re-executed PNG that shows the same picture as
+the stored one up to sub-pixel rounding (:func:`same_picture`) keeps the stored
+bytes. On one machine every run gives the same bytes; on another CPU the last
+bits of trained weights can differ, which changes a few antialiased pixels by
+a level or two without changing any printed number.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ __all__ = [
     "execute_in_place",
     "build_from_source",
     "keep_measurements",
+    "keep_same_figures",
+    "same_picture",
     "measure_notebook",
     "main",
 ]
@@ -225,6 +233,63 @@ def keep_measurements(old_nb, new_nb) -> int:
     return kept
 
 
+#: A re-executed figure that differs from the stored one by at most this many intensity levels
+#: (of 255) per channel, on at most this fraction of its pixels, is the same picture: the stored
+#: PNG is kept. Training in float32 is repeatable on one machine, but another CPU can change the
+#: last bits of the weights (TensorFlow's CPU kernels), which moves a curve or a decision
+#: boundary by a fraction of a pixel and changes a few antialiased pixels by one or two levels.
+#: A real change (a moved curve, a new label) changes pixels by far more.
+FIGURE_LEVELS = 16
+FIGURE_PIXEL_FRACTION = 0.01
+
+
+def _png_pixels(data: str):
+    import base64
+    import io
+
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(io.BytesIO(base64.b64decode(data)), format="png")
+
+
+def same_picture(old_png: str, new_png: str) -> bool:
+    """Whether two base64 PNGs show the same picture up to sub-pixel rounding (see above)."""
+    import numpy as np
+
+    if old_png == new_png:
+        return True
+    old, new = _png_pixels(old_png), _png_pixels(new_png)
+    if old.shape != new.shape:
+        return False
+    levels = np.abs(old.astype(float) - new.astype(float)).max(axis=-1) * 255
+    changed = levels > 0.5
+    return bool(levels.max() <= FIGURE_LEVELS and changed.mean() <= FIGURE_PIXEL_FRACTION)
+
+
+def keep_same_figures(old_nb, new_nb) -> int:
+    """Give ``new_nb`` the stored PNG of every figure that shows the same picture as before.
+
+    Only cells at the same position with the same source are compared, output by output.
+    Returns the number of figures whose stored bytes were kept.
+    """
+    kept = 0
+    if len(old_nb.cells) != len(new_nb.cells):
+        return 0
+    for old, new in zip(old_nb.cells, new_nb.cells, strict=True):
+        if old.get("source") != new.get("source"):
+            continue
+        old_outputs, new_outputs = old.get("outputs", []), new.get("outputs", [])
+        if len(old_outputs) != len(new_outputs):
+            continue
+        for old_out, new_out in zip(old_outputs, new_outputs, strict=True):
+            old_png = old_out.get("data", {}).get("image/png")
+            new_png = new_out.get("data", {}).get("image/png")
+            if old_png and new_png and old_png != new_png and same_picture(old_png, new_png):
+                new_out["data"]["image/png"] = old_png
+                kept += 1
+    return kept
+
+
 def execute_in_place(
     path: str | os.PathLike, *, refresh_timings: bool = False, **kwargs
 ) -> ExecutionResult:
@@ -242,6 +307,7 @@ def execute_in_place(
     result = execute_notebook(path, **kwargs)
     if result.ok:
         keep_measurements(nbformat.v4.new_notebook() if refresh_timings else old, result.notebook)
+        keep_same_figures(old, result.notebook)
         _write(result.notebook, path)
     return result
 
@@ -265,10 +331,13 @@ def build_from_source(
     kwargs.setdefault("cwd", target.parent)
     result = execute_notebook(nb, **kwargs)
     if result.ok:
-        old = nbformat.v4.new_notebook()
-        if target.is_file() and not refresh_timings:
-            old = nbformat.read(target, as_version=4)
-        keep_measurements(old, result.notebook)
+        stored = nbformat.read(target, as_version=4) if target.is_file() else None
+        keep_measurements(
+            stored if stored is not None and not refresh_timings else nbformat.v4.new_notebook(),
+            result.notebook,
+        )
+        if stored is not None:
+            keep_same_figures(stored, result.notebook)
         _write(result.notebook, target)
     return result
 
