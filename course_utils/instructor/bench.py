@@ -107,6 +107,22 @@ def _update_readme(table: str) -> bool:
     return True
 
 
+def _dask_budget(exceeded: list[str]) -> list[str]:
+    """course-grade --scheduler: two local Dask workers against --jobs 2; the README lines."""
+    from course_utils.instructor.grading import dask_bench
+
+    print("\nDask benchmark (two local Dask workers against --jobs 2):", flush=True)
+    result = dask_bench.run_dask_bench()
+    report = dask_bench.format_report(result)
+    print(report, flush=True)
+    if not result["within_budget"]:
+        exceeded.append(
+            f"grading on two Dask workers takes {result['dask_vs_jobs2']:.2f} times "
+            f"--jobs 2 > {result['budget']['dask_vs_jobs2']}"
+        )
+    return ["## Grading on Dask", "", "```", report, "```", ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.instructor.bench", description=__doc__.split("\n\n")[0]
@@ -192,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{budgets['jobs2_speedup']}x"
             )
 
+    dask_md = _dask_budget(exceeded) if grading is not None else []
+
     args.out.mkdir(parents=True, exist_ok=True)
     with open(args.out / "notebooks.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, ["notebook", "wall_seconds", "peak_memory_mib", "error"])
@@ -219,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if grading is not None:
         md += ["## Grading", "", "```", format_report(grading), "```", ""]
+    md += dask_md
     md += ["Exceeded: " + ("none." if not exceeded else "")] + [f"- {e}" for e in exceeded]
     (args.out / "README.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     if not args.skip_readme and not args.notebooks:
