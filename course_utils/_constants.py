@@ -1,7 +1,10 @@
-"""Constants shared by the learner modules and the instructor tools (one copy of each).
+r"""Constants shared by the learner modules and the instructor tools (one copy of each).
 
 Private: import them from here, never redefine them. Importing this module
 imports nothing else.
+
+>>> ANSI_ESCAPE.sub("", "\x1b[31mValueError\x1b[0m: bad\x1b[?25l\x1b]0;title\x07!")
+'ValueError: bad!'
 """
 
 from __future__ import annotations
@@ -20,5 +23,6 @@ NOTEBOOK_KERNELSPEC: dict[str, str] = {
     "name": "python3",
 }
 
-# Terminal escape sequences (colours, cursor moves) as found in tracebacks and progress output.
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Terminal escape sequences as found in tracebacks and progress output: control sequences
+# (colours, cursor moves, "\x1b[?25l") and operating-system commands (window titles, links).
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
