@@ -63,7 +63,10 @@ def copy_of_pairs(tmp_path):
         (tmp_path / folder).mkdir()
         (tmp_path / "sources" / folder).mkdir(parents=True)
         shutil.copy(ROOT / folder / f"{name}.ipynb", tmp_path / folder)
-        shutil.copy(ROOT / "sources" / folder / f"{name}.py", tmp_path / "sources" / folder)
+        # the source written from the notebook (the committed one may be mid-edit)
+        sources.write_source(
+            tmp_path / folder / f"{name}.ipynb", tmp_path / "sources" / folder / f"{name}.py"
+        )
     assert check_pairs(tmp_path) == []
     return tmp_path
 
