@@ -41,6 +41,7 @@ class LocalCluster:
     def __init__(self, workers: int = 2, threads: int = 1, folder: Path | None = None):
         self.workers, self.threads = workers, threads
         self.folder = Path(folder or tempfile.mkdtemp(prefix="course-grade-dask-bench-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.processes: list[subprocess.Popen] = []
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
