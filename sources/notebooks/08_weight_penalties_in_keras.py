@@ -103,7 +103,8 @@ for regularizer in (
 # ## 2. Keras's factor is not scikit-learn's `alpha`
 #
 # Write the three objectives for a linear model with $n$ samples, weights $w$ and an
-# unpenalized intercept:
+# unpenalized intercept (the course's [scaling conventions](../docs/scaling-conventions.md)
+# extend this table to `LogisticRegression`'s `C`, textbook forms and weight decay):
 #
 # | model | objective | same minimizer as Keras (`mse` loss) with |
 # |---|---|---|
@@ -213,8 +214,10 @@ for shift in (0.0, 100.0):
 # With a free bias, shifting the targets by 100 shifts the intercept by exactly 100 and
 # changes nothing else. With a penalized bias the same shift wrecks the fit: the penalty
 # drags the intercept towards 0, and the slope bends to compensate. This is why Keras's layers
-# take `bias_regularizer=None` by default, why scikit-learn never penalizes the intercept, and
-# why `kernel_regularizer` is the argument to use.
+# take `bias_regularizer=None` by default, why scikit-learn's linear models leave the intercept
+# out of the penalty (with one exception: the `liblinear` solver of `LogisticRegression`
+# penalizes it as the weight of a constant feature, notebook 06), and why `kernel_regularizer`
+# is the argument to use.
 #
 # ## 4. What the penalties do to a network's weights
 #
@@ -331,7 +334,9 @@ ax.legend(ncol=3, fontsize=8);
 #
 # **Plain SGD.** With an L2 penalty $f\lVert w\rVert^2$ in the loss, one step is
 # $w - \eta\,(g + 2 f w) = w - \eta g - 2\eta f w$: exactly weight decay with $\lambda = 2f$.
-# We check it on the regression data of section 2, from the same initial weights, and also
+# This needs *plain* SGD: Keras's `SGD` has `momentum=0.0` by default; with momentum the L2
+# gradient is carried into later steps through the velocity and the decoupled decay is not, so
+# the two differ. We check it on the regression data of section 2, from the same initial weights, and also
 # check one step against this formula computed in NumPy. Keras decays *all* variables unless
 # told otherwise, so we exclude the bias, to match the kernel-only penalty.
 
@@ -435,8 +440,10 @@ print(f"AdamW after 100 more steps      {np.linalg.norm(kernel(adam_decay)):11.3
 # case). That is why Loshchilov and Hutter (2019) proposed it, and why its `weight_decay`
 # cannot be translated into an L2 factor: tune it on validation data like any other
 # hyperparameter. Keras multiplies `weight_decay` by the learning rate (PyTorch's `AdamW`
-# does too); the paper's formulation does not, so check the convention before carrying a
-# value over from elsewhere.
+# does too); the paper multiplies its decay only by the schedule multiplier $\eta_t$, not by
+# the step size $\alpha$, so without a schedule its $\lambda$ is Keras's
+# `learning_rate * weight_decay`. Check the convention before carrying a value over from
+# elsewhere.
 #
 # ## 6. Max-norm constraints
 #
@@ -495,8 +502,9 @@ ax.legend();
 # - L1 makes a network's weights sparse and L2 shrinks them all (question 2), but gradient
 #   training gives *near*-zeros, not exact zeros; count both, and prune explicitly if you need
 #   zeros.
-# - For SGD, an L2 factor $f$ equals `weight_decay = 2f`; for Adam they differ: Adam + L2
-#   still minimizes loss + penalty, AdamW is a different regularizer, tuned on its own.
+# - For plain SGD (no momentum, Keras's default), an L2 factor $f$ equals `weight_decay = 2f`,
+#   step for step; with momentum, and with Adam, they differ: Adam + L2 still minimizes loss +
+#   penalty, AdamW is a different regularizer, tuned on its own.
 # - Max-norm caps the length of each unit's incoming weights after every step: a limit, not a
 #   pull towards zero.
 
@@ -532,7 +540,8 @@ show_quiz(
             "For which optimizer is an L2 penalty with factor f the same as weight_decay = 2f?",
             ["plain SGD", "Adam", "both", "neither"],
             answer=0,
-            explanation="For SGD both subtract 2 * learning_rate * f * w per step. Adam divides "
+            explanation="For plain SGD (momentum 0, Keras's default) both subtract "
+            "2 * learning_rate * f * w per step; with momentum they differ. Adam divides "
             "the penalty's gradient by its running scale; AdamW's decay bypasses that division.",
         ),
     ]

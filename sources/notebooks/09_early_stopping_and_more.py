@@ -228,7 +228,9 @@ print(
 # its input at every training step and does nothing at inference: every epoch the network
 # sees slightly different images, so it cannot memorize exact pixel values. For a linear model
 # with squared loss, training with input noise of variance $\sigma^2$ is, on average, the same
-# as adding an L2 penalty (Bishop, 1995). Here with a standard deviation of 0.3 (pixels lie in
+# as adding the L2 penalty $\sigma^2 \lVert w\rVert_2^2$ to the mean squared error, since
+# $E[(y - w^\top(x + \varepsilon))^2] = (y - w^\top x)^2 + \sigma^2\lVert w\rVert_2^2$
+# (Bishop, 1995). Here with a standard deviation of 0.3 (pixels lie in
 # [0, 1]):
 
 # %%
