@@ -33,6 +33,8 @@ def test_every_course_notebook_has_a_source():
 
 @pytest.mark.parametrize("notebook, source", PAIRS, ids=[nb.stem for nb, _ in PAIRS])
 def test_notebook_in_sync_with_its_source(notebook, source):
+    assert source.is_file(), f"{notebook.name} has no source {source}"
+    assert notebook.is_file(), f"{source.name} has no notebook yet: {sources.FIX_HINT}"
     problems = sources.compare(notebook, source)
     assert not problems, f"{notebook.name}: {problems}. {sources.FIX_HINT}"
 
