@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import inspect
 import os
 import re
 import subprocess
@@ -78,12 +81,20 @@ def test_postbuild_installs_the_course_package_without_its_dependencies():
     assert "--no-deps" in words and words[-1] == "." and "-e" not in words
 
 
+def _run_cell(code: str) -> None:
+    """Run a cell's code as IPython does, top-level ``await`` included."""
+    compiled = compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(compiled, {})
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
+
+
 def test_the_colab_cell_does_nothing_outside_colab(monkeypatch):
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append(args))
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     before = set(sys.modules)
-    exec(launch_cells.colab_code(launch_cells.repository_address()), {})
+    _run_cell(launch_cells.colab_code(launch_cells.repository_address()))
     assert calls == []
     assert set(sys.modules) - before == set(), "the cell imported something outside Colab"
 
@@ -93,7 +104,7 @@ def test_the_colab_cell_installs_only_the_course_package_on_colab(monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     repository = launch_cells.repository_address()
-    exec(launch_cells.colab_code(repository), {})
+    _run_cell(launch_cells.colab_code(repository))
     assert calls == [
         (
             (
@@ -107,6 +118,20 @@ def test_the_colab_cell_installs_only_the_course_package_on_colab(monkeypatch):
         )
     ]
     assert _pyproject()["project"]["name"] == "course_utils"
+
+
+def test_in_jupyterlite_the_cell_installs_the_served_wheel_without_dependencies(monkeypatch):
+    calls = []
+
+    async def install(*args, **kwargs):
+        calls.append((args, kwargs))
+
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip run in Pyodide"))
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setitem(sys.modules, "piplite", types.SimpleNamespace(install=install))
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    _run_cell(launch_cells.colab_code(launch_cells.repository_address()))
+    assert calls == [(("course_utils",), {"deps": False})]
 
 
 def test_repository_address_comes_from_pyproject_and_is_checked(tmp_path):

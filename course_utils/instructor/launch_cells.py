@@ -10,8 +10,11 @@ module (never by hand):
    installs ``course_utils`` from that repository with ``pip install --no-deps``:
    Colab already has every package the notebooks import (TensorFlow, Keras,
    NumPy, scikit-learn, matplotlib, pandas, ipywidgets), and ``--no-deps`` keeps
-   pip from replacing any of them (or Colab's ipykernel). Anywhere else the cell
-   does nothing.
+   pip from replacing any of them (or Colab's ipykernel). In JupyterLite
+   (Pyodide, ``sys.platform == "emscripten"``) it installs the wheel the website
+   serves with ``piplite`` (``deps=False``: Pyodide brings NumPy, scikit-learn and
+   matplotlib, and TensorFlow is never asked for). Anywhere else the cell does
+   nothing.
 
 Both cells carry the tag ``remove-cell``: the website has its own launch
 buttons. Run it on the jupytext sources, then rebuild the notebooks::
@@ -77,8 +80,8 @@ def badge_markdown(repository: str, notebook: str) -> str:
 def colab_code(repository: str) -> str:
     """The Colab set-up cell's code (ruff-formatted, as the notebooks are)."""
     lines = [
-        "# On Google Colab only: install the course package (Colab has everything else).",
-        "# Anywhere else this cell does nothing.",
+        "# On Google Colab or in JupyterLite only: install the course package (they have the",
+        "# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.",
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
@@ -91,6 +94,12 @@ def colab_code(repository: str) -> str:
     if COLAB_LACKS:
         names = ", ".join(f'"{name}"' for name in COLAB_LACKS)
         lines.append(f"    subprocess.run([*pip, {names}], check=True)")
+    lines += [
+        'elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves',
+        "    import piplite",
+        "",
+        '    await piplite.install("course_utils", deps=False)',
+    ]
     return "\n".join(lines)
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -24,6 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from course_site import (  # noqa: E402
     exercise_toctree,
+    guide_toctree,
     notebook_toctree,
     repository_address,
 )
@@ -51,7 +54,8 @@ nb_mime_priority_overrides = [
 nb_ipywidgets_js = {}  # no widget manager loaded from a CDN
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
-suppress_warnings = ["mystnb.unknown_mime_type"]
+# docs/*.md are written for GitHub, where a page may start at "##".
+suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 
 # ---------------------------------------------------------------- math, offline
 # MathJax 2.7 from the jupyter-server-mathjax wheel (copied into _static/mathjax after the
@@ -122,6 +126,14 @@ html_theme_options = {
 html_context = {"default_mode": "light"}
 
 
+def _copy_guides(app):
+    """The documents of docs/ (the notebooks link to them) become pages of the site too."""
+    target = Path(app.srcdir) / "docs"
+    target.mkdir(exist_ok=True)
+    for guide in sorted((ROOT / "docs").glob("*.md")):
+        shutil.copyfile(guide, target / guide.name)
+
+
 def _inject_toctrees(app, docname, source):
     """Append the notebook and exercise tables of contents to the home page."""
     if docname != root_doc:
@@ -130,6 +142,7 @@ def _inject_toctrees(app, docname, source):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     source[0] += "\n\n" + notebook_toctree(readme, srcdir / "notebooks")
     source[0] += "\n\n" + exercise_toctree(readme, srcdir / "exercises")
+    source[0] += "\n\n" + guide_toctree(srcdir / "docs")
 
 
 def _copy_mathjax(app, exception):
@@ -143,7 +156,52 @@ def _copy_mathjax(app, exception):
         shutil.copytree(static, target)
 
 
+# ---------------------------------------------------------------- JupyterLite
+# The notebooks that need no TensorFlow run in the browser (Pyodide) from build/site/lite/, with
+# course_utils as a pure-Python wheel (their set-up cell installs it with piplite, deps=False,
+# so its TensorFlow requirement is never looked at). COURSE_SITE_LITE=0 skips this part.
+LITE_NOTEBOOKS = [
+    "notebooks/02_overfitting_and_underfitting.ipynb",
+    "notebooks/03_l2_ridge.ipynb",
+    "notebooks/04_l1_lasso.ipynb",
+    "notebooks/05_elastic_net.ipynb",
+    "notebooks/06_choosing_regularization_strength.ipynb",
+    "exercises/ex01_l2_on_a_new_dataset.ipynb",
+    "exercises/ex03_elastic_net_vs_l1_l2.ipynb",
+    "exercises/ex04_lasso_from_scratch.ipynb",
+]
+
+
+def _build_lite(app, exception):
+    if exception is not None or os.environ.get("COURSE_SITE_LITE", "1") == "0":
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        contents = scratch / "contents"
+        contents.mkdir()
+        for name in LITE_NOTEBOOKS:
+            shutil.copyfile(Path(app.srcdir) / name, contents / Path(name).name)
+        quiet = ["--quiet", "--disable-pip-version-check"]
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", *quiet, "--no-deps", "--no-build-isolation"]
+            + ["--wheel-dir", str(scratch / "wheels"), str(ROOT)],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "jupyterlite_core", "build", "--contents", str(contents)]
+            + ["--piplite-wheels", str(scratch / "wheels")]
+            + ["--output-dir", str(Path(app.outdir) / "lite")],
+            cwd=scratch,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            # it suggests an optional archive library on stderr; the build does not need it
+            env={**os.environ, "PYTHONWARNINGS": "ignore::UserWarning"},
+        )
+
+
 def setup(app):
+    app.connect("builder-inited", _copy_guides)
     app.connect("source-read", _inject_toctrees)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _build_lite)
     return {"parallel_read_safe": True}

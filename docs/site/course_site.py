@@ -59,3 +59,8 @@ def notebook_toctree(readme: str, folder: Path) -> str:
 
 def exercise_toctree(readme: str, folder: Path) -> str:
     return _toctree("Exercises", "exercises", exercise_order(readme, folder))
+
+
+def guide_toctree(folder: Path) -> str:
+    """The documents of docs/ (scaling conventions, exercises, grading), by file name."""
+    return _toctree("Guides", "docs", sorted(path.stem for path in folder.glob("*.md")))

@@ -163,7 +163,7 @@ def test_the_site_has_a_page_per_notebook_in_syllabus_order(site_url):
 
 def test_every_page_loads_offline_with_figures_and_math(site_url, browser):
     pages = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
-    pages = [p for p in pages if not p.startswith(("_static/", "_sources/"))]
+    pages = [p for p in pages if not p.startswith(("_static/", "_sources/", "lite/"))]
     expected_figures = {
         _page_of(nb).relative_to(SITE).as_posix(): _png_outputs(nb) for nb in _course_notebooks()
     }
@@ -261,7 +261,7 @@ def _parse(path: Path) -> _Links:
 
 def test_no_broken_internal_link():
     broken = []
-    pages = [p for p in SITE.rglob("*.html") if "_static" not in p.parts]
+    pages = [p for p in SITE.rglob("*.html") if not {"_static", "lite"} & set(p.parts)]
     assert len(pages) > len(_course_notebooks())
     for page in pages:
         base = "file://" + page.as_posix()
@@ -277,3 +277,90 @@ def test_no_broken_internal_link():
                 if unquote(target_url.fragment) not in _parse(target).ids:
                     broken.append(f"{page.relative_to(SITE)} -> {href} (no such anchor)")
     assert not broken, "\n".join(broken[:20])
+
+
+# ----------------------------------------------------------------------------- JupyterLite
+LITE = SITE / "lite"
+LITE_NOTEBOOKS = [
+    "notebooks/02_overfitting_and_underfitting.ipynb",
+    "notebooks/03_l2_ridge.ipynb",
+    "notebooks/04_l1_lasso.ipynb",
+    "notebooks/05_elastic_net.ipynb",
+    "notebooks/06_choosing_regularization_strength.ipynb",
+    "exercises/ex01_l2_on_a_new_dataset.ipynb",
+    "exercises/ex03_elastic_net_vs_l1_l2.ipynb",
+    "exercises/ex04_lasso_from_scratch.ipynb",
+]
+PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/"
+
+
+def test_jupyterlite_serves_the_scikit_learn_notebooks_and_a_tensorflow_free_wheel():
+    import zipfile
+
+    served = sorted(p.name for p in (LITE / "files").glob("*.ipynb"))
+    assert served == sorted(Path(name).name for name in LITE_NOTEBOOKS)
+    for name in LITE_NOTEBOOKS:
+        assert (LITE / "files" / Path(name).name).read_bytes() == (ROOT / name).read_bytes()
+    wheels = list((LITE / "pypi").glob("course_utils-*-py3-none-any.whl"))
+    assert len(wheels) == 1, "no pure-Python course_utils wheel in lite/pypi"
+    index = json.loads((LITE / "pypi" / "all.json").read_text(encoding="utf-8"))
+    assert "course-utils" in {name.lower().replace("_", "-") for name in index}
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        modules = [n for n in wheel.namelist() if n.endswith(".py")]
+        assert "course_utils/__init__.py" in modules
+        assert not [n for n in wheel.namelist() if n.endswith((".so", ".pyd"))]
+
+
+def test_a_notebook_opens_in_jupyterlite_offline(site_url, tmp_path_factory):
+    """JupyterLite's JupyterLab and the notebook with its figures load from the site alone.
+
+    What this cannot check here: running a cell. The Pyodide kernel loads its runtime and its
+    NumPy, scikit-learn and matplotlib builds from Pyodide's CDN (they are not published on
+    PyPI or npm), and this test blocks that request; the assertion below pins it down as the
+    only request that leaves the site.
+    """
+    from playwright.sync_api import sync_playwright
+
+    notebook = ROOT / LITE_NOTEBOOKS[1]
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    profile = tmp_path_factory.mktemp("chromium-lite-profile")
+    blocked: list[str] = []
+
+    def offline(route):
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1300, "height": 900},
+        )
+        try:
+            context.route("**/*", offline)
+            page, errors = _open(context, f"{site_url}lite/lab/index.html?path={notebook.name}")
+            cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+            page.wait_for_function(
+                "n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')"
+                ".length >= n",
+                arg=len(nb["cells"]),
+                timeout=120_000,
+            )
+            assert cells.count() == len(nb["cells"])
+            page.locator(".jp-Toolbar-kernelName", has_text="Pyodide").first.wait_for()
+            images = page.locator(".jp-NotebookPanel .jp-OutputArea-output img")
+            assert images.count() == _png_outputs(notebook)
+            page.wait_for_timeout(3000)  # let the kernel try to start
+            # The kernel reports its failed runtime download; nothing else may go wrong.
+            unexpected = [error for error in errors if PYODIDE_CDN not in error]
+            assert not unexpected, unexpected
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+    assert blocked, "expected the Pyodide runtime to be requested from its CDN"
+    assert all(url.startswith(PYODIDE_CDN) for url in blocked), blocked
