@@ -49,7 +49,10 @@ def test_binder_environment_has_the_runtime_packages_with_pyproject_ranges():
     project = _pyproject()["project"]
     runtime = list(project["dependencies"]) + list(project["optional-dependencies"]["lab"])
     expected = {_name(r): _spec(r) for r in runtime}
-    assert _binder_packages() == expected
+    assert _binder_packages() == expected, (
+        "binder/environment.yml must list pyproject.toml's dependencies and `lab` extra with "
+        "the same ranges: change it together with pyproject.toml"
+    )
 
 
 def test_binder_environment_is_cacheable_and_tool_free():
