@@ -9,6 +9,7 @@ Learner-facing modules (imported from the notebooks):
 * :mod:`course_utils.notebook`  - notebook set-up: seeds, quiet TensorFlow, display defaults
 * :mod:`course_utils.data`      - data generators with known ground truth
 * :mod:`course_utils.plotting`  - shared plots: data and fit, training histories, coefficients
+* :mod:`course_utils.figures`   - show a figure with its text alternative (alt text and caption)
 * :mod:`course_utils.linear_plots`    - paths, complexity and learning curves, L1/L2 geometry
 * :mod:`course_utils.selection_plots` - validation curves with bands, the one-standard-error rule
 * :mod:`course_utils.training`  - Keras configurations trained into one table; weight histograms
@@ -42,6 +43,7 @@ _SUBMODULES = (
     "checks",
     "data",
     "explorer_plots",
+    "figures",
     "linear_plots",
     "notebook",
     "plotting",

@@ -126,6 +126,31 @@ html_theme_options = {
 html_context = {"default_mode": "light"}
 
 
+def _image_alt_from_output_metadata():
+    """Give each stored figure the text alternative its output carries (course_utils.figures).
+
+    myst-nb reads only width and height from an output's ``metadata["image/png"]``; the
+    course puts the figure's description there as ``alt``, and this makes it the ``alt`` of
+    the ``<img>``.
+    """
+    from myst_nb.core.render import NbElementRenderer
+
+    render_image = NbElementRenderer.render_image
+
+    def with_alt(self, data):
+        nodes = render_image(self, data)
+        alt = data.output_metadata.get(data.mime_type, {}).get("alt")
+        if alt:
+            for node in nodes:
+                node["alt"] = str(alt)
+        return nodes
+
+    NbElementRenderer.render_image = with_alt
+
+
+_image_alt_from_output_metadata()
+
+
 def _copy_guides(app):
     """The documents of docs/ (the notebooks link to them) become pages of the site too."""
     target = Path(app.srcdir) / "docs"
