@@ -1,14 +1,15 @@
 """Benchmark of ``course-grade`` against its two budgets (reported by ``make bench``).
 
-* **Overhead**: grading one submission may cost at most 1.5 s more than
-  executing the same notebook alone in a fresh kernel. Measured on a whole
-  ``--jobs 1`` batch of identical submissions: its wall time (command start to
-  tables written: worker start, reading, restoring the tests, the marker cells,
-  writing feedback) minus the time ``execute_notebook`` spent running the
-  notebooks, per submission. Both come from the same run, so the measure holds
-  on a busy machine. For comparison the report also gives the batch's time per
-  submission minus the notebook's time alone in a fresh process (as
-  ``make bench`` times notebooks), which other work on the machine makes noisy.
+* **Overhead**: grading one submission may cost at most 2 s more than
+  executing the same notebook alone in a fresh kernel, the sandbox and the
+  trusted side (which runs the tests outside the learner's kernel) included
+  (issue 10). Measured as a ``--jobs 1`` batch's time per submission minus the
+  notebook's best time alone in a fresh kernel (as ``make bench`` times
+  notebooks), interleaved so that a busy spell hits both. The report also
+  gives the batch's wall time minus the time the grader spent executing the
+  notebooks (sandboxed kernel, cells and tests), per submission: what remains
+  is the worker start, reading, restoring the tests and writing the feedback
+  and tables.
 * **Parallel throughput**: ``--jobs 2`` must grade at least 1.6 times as many
   submissions per second as ``--jobs 1`` (on the learners' 2-core machine).
 
@@ -35,12 +36,13 @@ import time
 from pathlib import Path
 
 from course_utils.instructor.execute import measure_notebook
-from course_utils.instructor.grade import grade_submissions
+from course_utils.instructor.grading.run import grade_submissions
+from course_utils.instructor.grading.sandbox import sandbox_available
 
 __all__ = ["GRADING_BUDGETS", "run_grading_bench", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
-GRADING_BUDGETS = {"overhead_seconds": 1.5, "jobs2_speedup": 1.6}
+GRADING_BUDGETS = {"overhead_seconds": 2.0, "jobs2_speedup": 1.6}
 DEFAULT_EXERCISE = "ex04_lasso_from_scratch"  # the fastest exercise: no TensorFlow
 
 
@@ -125,6 +127,7 @@ def run_grading_bench(
     speedup = batch1["wall_seconds"] / batch2["wall_seconds"]
     return {
         "exercise": solution.stem,
+        "sandboxed": sandbox_available()[0],
         "cpu_count": os.cpu_count(),
         "load_average_1min": [load_before, _load()],
         "repeats": repeats,
@@ -142,7 +145,7 @@ def run_grading_bench(
         "all_full_marks": all(b["all_full_marks"] for b in batches1 + batches2),
         "budgets": dict(GRADING_BUDGETS),
         "within_budget": {
-            "overhead_seconds": overhead <= GRADING_BUDGETS["overhead_seconds"],
+            "overhead_seconds": overhead_vs_alone <= GRADING_BUDGETS["overhead_seconds"],
             "jobs2_speedup": speedup >= GRADING_BUDGETS["jobs2_speedup"],
         },
     }
@@ -159,7 +162,9 @@ def format_report(result: dict) -> str:
     return "\n".join(
         [
             f"Grading benchmark: {result['jobs1']['submissions']} copies of "
-            f"{result['exercise']}, best of {result['repeats']} ({result['cpu_count']} CPUs, "
+            f"{result['exercise']}, best of {result['repeats']} ("
+            f"{'sandboxed' if result.get('sandboxed') else 'NOT SANDBOXED'}, "
+            f"{result['cpu_count']} CPUs, "
             f"load average {result['load_average_1min'][0]} before, "
             f"{result['load_average_1min'][1]} after)",
             "",
@@ -168,11 +173,12 @@ def format_report(result: dict) -> str:
             f"| Notebook alone (s) | {result['alone_best_seconds']:.2f} | | |",
             f"| --jobs 1, per submission (s) | {result['per_submission_seconds']:.2f} | | |",
             f"| Executing in the grader, per submission (s) | {executing:.2f} | | |",
-            f"| Overhead per submission (s) | {result['overhead_seconds']:.2f} | "
-            f"< {result['budgets']['overhead_seconds']} | "
+            f"| Batch minus executing, per submission (s) | "
+            f"{result['overhead_seconds']:.2f} | | |",
+            f"| Overhead per submission: per submission minus notebook alone (s) | "
+            f"{result['overhead_vs_alone_seconds']:.2f} | "
+            f"<= {result['budgets']['overhead_seconds']} | "
             f"{'ok' if ok['overhead_seconds'] else 'OVER'} |",
-            f"| Per submission minus notebook alone (s) | "
-            f"{result['overhead_vs_alone_seconds']:.2f} | | |",
             f"| --jobs 2 speed-up | {result['jobs2_speedup']:.2f}x | "
             f">= {result['budgets']['jobs2_speedup']}x | "
             f"{'ok' if ok['jobs2_speedup'] else 'UNDER'} |",
