@@ -403,7 +403,8 @@ print("\n".join(rows))
 #
 # * Ridge has a closed form: centre the data so the intercept stays unpenalized, then solve
 #   $(X_c^\top X_c + \alpha I)\,w = X_c^\top y_c$. It matches scikit-learn's `Ridge` to rounding.
-# * The training error only grows with `alpha`; the validation error falls, then rises: too little
-#   regularization over-fits, too much under-fits (tutorial questions 7, 8 and 20).
+# * A validation curve over `alpha` shows both ways a penalty can fail, too weak and too strong;
+#   tell them apart by reading the training and validation errors together (tutorial questions
+#   7, 8 and 20).
 # * Choose `alpha` on validation data and report the test error once; the validation curve, not
 #   a default such as `alpha=1.0`, tells you how much regularization the data need.

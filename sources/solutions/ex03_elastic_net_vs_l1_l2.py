@@ -537,11 +537,9 @@ print("\n".join(rows))
 # %% [markdown]
 # ## Key takeaways
 #
-# * On groups of near-copies, Lasso tends to keep some members of a group and drop others: the L1
-#   penalty has no reason to share weight between copies. The L2 part of Elastic Net makes
-#   sharing cheaper, so Elastic Net keeps whole groups (tutorial questions 11 and 12).
-# * Ridge keeps every feature, the 24 noise features included: it shrinks, it never selects
-#   (question 2).
+# * Groups of near-copies are where L1, L2 and their mix differ most: compare the coefficients
+#   inside each group, not only the test errors (tutorial questions 11 and 12).
+# * Ridge shrinks; it never sets a coefficient exactly to zero (question 2).
 # * Selecting the right features and predicting well are different goals; look at both numbers
 #   before choosing a penalty (question 3).
 # * The same `alpha` is a different strength in `Ridge`, `Lasso` and `ElasticNet`: compare

@@ -352,7 +352,6 @@ for j in range(path.shape[1]):
 # * Coordinate descent is the algorithm behind scikit-learn's `Lasso` (which also checks a
 #   duality gap to decide when to stop): a dozen lines reproduce its answer to `1e-4`.
 # * `alpha` is the threshold a feature's fit to the partial residual must exceed before the
-#   feature may enter the model (question 7); along the path, strong features tend to enter
-#   first, but the order follows the sample, not the true coefficients exactly.
+#   feature may enter the model (question 7).
 # * More compute would not change these answers: the problem is convex, and the stopping tolerance
 #   only decides how many digits agree.

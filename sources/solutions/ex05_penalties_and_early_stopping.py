@@ -190,8 +190,9 @@ check_function(
     [
         Case(
             (small_weights, 0.05),
-            [2 * 0.05 * w for w in small_weights],
-            label="closed form",
+            numerical_gradient(small_weights, 0.05, step=1e-3),
+            atol=1e-4,
+            label="finite differences of Keras' own penalty",
         )
     ],
     strict=True,
@@ -220,7 +221,11 @@ check_function(
 # The gradient explains the other name of the L2 penalty, **weight decay**: one plain gradient
 # step with learning rate $\eta$ on the penalty alone multiplies every weight by the same number,
 # $w \leftarrow w - \eta \cdot 2\,\text{factor}\, w = (1 - 2\eta\,\text{factor})\,w$. Large and
-# small weights shrink by the same fraction; none becomes exactly zero.
+# small weights shrink by the same fraction; none becomes exactly zero. That is plain gradient
+# descent, though: with momentum the penalty's gradient is carried into later steps, and Adam,
+# which the network below trains with, divides each weight's gradient by its own running size, so
+# there an L2 penalty and decoupled weight decay (`AdamW`) are different regularizers (notebook
+# 08, section 5).
 
 # %% tags=["raises-exception"]
 learning_rate, factor = 0.1, 0.01
@@ -453,11 +458,13 @@ print("\n".join(rows))
 # ## Key takeaways
 #
 # * `keras.regularizers.L2(factor)` adds exactly `factor * sum(w**2)` per kernel to the loss; its
-#   gradient `2 * factor * w` shrinks every weight by the same fraction at each step (weight decay),
-#   so no weight becomes exactly zero (tutorial question 9).
+#   gradient is `2 * factor * w`. Under plain gradient descent (no momentum) that shrinks every
+#   weight by the same fraction at each step, weight decay with `weight_decay = 2 * factor`, and
+#   no weight becomes exactly zero (tutorial question 9); under Adam, as in the network above,
+#   the penalty's gradient is rescaled weight by weight and weight decay is a different thing
+#   (notebook 08).
 # * Early stopping keeps the epoch with the lowest validation loss *seen before it stopped*:
 #   `patience` decides how long it waits for a new best, `min_delta` how much better a new best must
 #   be. Without `restore_best_weights=True` you keep the last, worse, weights.
-# * A small `patience` can stop in a bump of a noisy validation curve (here `patience=5` keeps
-#   epoch 8 with validation loss 0.4031, against 0.2998 with `patience=10`); a larger one costs
-#   more epochs of compute (questions 5 and 20).
+# * `patience` trades compute for safety: too small a value can stop in a bump of a noisy
+#   validation curve, a larger one costs that many more epochs (questions 5 and 20).
