@@ -16,6 +16,25 @@
 # variance $0.3^2 = 0.09$, the **noise floor**. That one number turns "the model seems to
 # over-fit" into a check we can compute.
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/02_overfitting_and_underfitting.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/02_overfitting_and_underfitting.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -32,6 +51,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from course_utils.data import make_nonlinear_1d, true_function_1d
+from course_utils.figures import show_figure
 from course_utils.linear_plots import plot_complexity_curve, plot_learning_curve
 from course_utils.plotting import plot_data_and_fit
 
@@ -117,7 +137,11 @@ ax = plot_complexity_curve(
     reference=NOISE_FLOOR,
 )
 ax.set_title("Training error keeps falling, validation error is U-shaped")
-plt.show()
+show_figure(
+    "Training and validation mean squared error against polynomial degree, on a log scale:"
+    " the training error keeps falling, the validation error falls to its lowest at low"
+    " degrees and then climbs steeply; a horizontal line marks the noise floor."
+)
 
 # %% [markdown]
 # ## 3. What the fits look like
@@ -144,9 +168,15 @@ for ax, degree in zip(axes, [1, 3, 15], strict=True):
     )
     ax.legend(loc="lower left", fontsize="small")
 fig.tight_layout()
-plt.show()
+show_figure(
+    "Three panels of polynomial fits to the same training points, with the true curve dotted:"
+    " the degree-1 line misses the curve, the degree-3 fit follows it closely, and the"
+    " degree-15 fit wiggles through the points and leaves the frame where they are sparse."
+)
 wild = polynomial_model(15).fit(X_train, y_train).predict(grid[:, None])
-print(f"degree-15 curve on [0, 1]: from {wild.min():.1f} to {wild.max():.1f} (panels show -2 to 2)")
+print(
+    f"degree-15 curve on [0, 1]: from {wild.min():.1f} to {wild.max():.1f} (panels show -2 to 2)"
+)
 
 
 # %% [markdown]
@@ -243,7 +273,12 @@ for ax, (degree, (sizes, train, val)) in zip(axes, curves.items(), strict=True):
     ax.set_title(f"degree {degree}")
 axes[2].set_yscale("log")
 fig.tight_layout()
-plt.show()
+show_figure(
+    "Learning curves for degrees 1, 3 and 15, training and validation error against the"
+    " number of training points with the noise floor marked: the degree-1 curves meet well"
+    " above the floor, the degree-3 curves close in on it, and the degree-15 validation"
+    " error is huge for small training sets and falls as points are added (log scale)."
+)
 
 # %% [markdown]
 # Three different stories:
