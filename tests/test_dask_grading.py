@@ -269,16 +269,39 @@ WRONG = "def total(xs):\n    return sum(xs)\n"
 SLOW = "import time\ntime.sleep({s})\n\ndef total(xs):\n    return sum(xs) + OFFSET\n"
 
 
+SECOND = "dk02_products"
+PRODUCT = "def product(xs):\n    ### BEGIN SOLUTION\n    out = 1\n    for x in xs:\n"
+PRODUCT += "        out *= x\n    return out\n    ### END SOLUTION\n"
+
+
+def _second() -> dict:
+    """Another exercise, so that each task must get its own exercise's solution."""
+    cells = [
+        _cell("code", PRODUCT, "product", solution=True),
+        _cell(
+            "code",
+            "assert product([2, 3]) == 6",
+            "product-tests",
+            grade=True,
+            locked=True,
+            points=4,
+        ),
+    ]
+    return {**_exercise(RIGHT), "cells": cells}
+
+
 def _batch(root: Path, learners: dict[str, str | None]) -> tuple[Path, Path]:
     solutions, submissions = root / "solutions", root / "submissions"
     solutions.mkdir(parents=True)
     (solutions / "offset.txt").write_text("10")  # a data file: must reach the workers
     (solutions / f"{EXERCISE}.ipynb").write_text(json.dumps(_exercise(RIGHT)))
+    (solutions / f"{SECOND}.ipynb").write_text(json.dumps(_second()))
     for learner, answer in learners.items():
         folder = submissions / learner
         folder.mkdir(parents=True)
         if answer is not None:
             (folder / f"{EXERCISE}.ipynb").write_text(json.dumps(_exercise(answer)))
+            (folder / f"{SECOND}.ipynb").write_text(json.dumps(_second()))
     return solutions, submissions
 
 
@@ -295,21 +318,23 @@ def test_grading_on_dask_writes_what_a_local_run_writes_and_resumes(cluster, tmp
     solutions, submissions = _batch(tmp_path, learners)
     local = _grade(submissions, solutions, tmp_path / "local", jobs=2)
     remote = _grade(submissions, solutions, tmp_path / "dask", scheduler=cluster.address)
-    assert remote.graded == local.graded == 3
+    assert remote.graded == local.graded == 6
     grades = (tmp_path / "dask" / "grades.csv").read_text()
     assert grades == (tmp_path / "local" / "grades.csv").read_text()
-    points = {(r["learner"], r["status"]): r["points"] for r in remote.records}
+    points = {(r["learner"], r["exercise"]): (r["status"], r["points"]) for r in remote.records}
     assert points == {
-        ("ana", "ok"): 3.0,
-        ("ben", "ok"): 0.0,
-        ("cleo", "ok"): 3.0,
-        ("dan", "missing"): 0.0,
+        ("ana", EXERCISE): ("ok", 3.0),
+        ("ben", EXERCISE): ("ok", 0.0),
+        ("cleo", EXERCISE): ("ok", 3.0),
+        ("dan", EXERCISE): ("missing", 0.0),
+        **{(who, SECOND): ("ok", 4.0) for who in ("ana", "ben", "cleo")},
+        ("dan", SECOND): ("missing", 0.0),
     }
     for learner in ("ana", "ben", "cleo"):
         assert (tmp_path / "dask" / "feedback" / learner / f"{EXERCISE}.html").is_file()
     # resume: the records the client wrote make the next run grade nothing
     again = _grade(submissions, solutions, tmp_path / "dask", scheduler=cluster.address)
-    assert (again.graded, again.skipped) == (0, 3)
+    assert (again.graded, again.skipped) == (0, 6)
     assert (tmp_path / "dask" / "grades.csv").read_text() == grades
 
 
@@ -343,10 +368,13 @@ def test_a_worker_killed_while_grading_loses_and_doubles_no_submission(fresh_clu
         thread.join(130)
         watcher.close()
     assert killed.is_set(), "the worker was killed during the batch"
-    assert run.graded == 6
-    assert sorted((r["learner"], r["status"], r["points"]) for r in run.records) == [
-        (f"l{n}", "ok", 3.0) for n in range(6)
+    assert run.graded == 12
+    got = sorted((r["learner"], r["exercise"], r["status"], r["points"]) for r in run.records)
+    assert got == [
+        (f"l{n}", exercise, "ok", points)
+        for n in range(6)
+        for exercise, points in ((EXERCISE, 3.0), (SECOND, 4.0))
     ]
     rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
     keys = [(r["learner"], r["grade_id"]) for r in rows]
-    assert len(keys) == len(set(keys)) == 12  # every test of every learner, exactly once
+    assert len(keys) == len(set(keys)) == 18  # every test of every learner, exactly once

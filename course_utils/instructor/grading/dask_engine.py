@@ -34,6 +34,7 @@ import shutil
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -136,7 +137,10 @@ def run_tasks(
                 ) from None
         scattered = {}
         for name, value in (shared or {}).items():
-            scattered[name] = client.scatter(value, broadcast=True, hash=False)
+            # scattered under a key of its own: a dict given to scatter() as it is would be
+            # scattered value by value, under its own keys, which other values share
+            key = f"course-grade-shared-{uuid.uuid4().hex}"
+            scattered[name] = client.scatter({key: value}, broadcast=True)[key]
         pending = iter(tasks)
         seen: set[str] = set()
         in_flight: dict[Any, str] = {}
