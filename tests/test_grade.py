@@ -923,7 +923,8 @@ SYN_EXPECTED = {
     "correct": (5, "ok", []),
     "untouched": (0, "ok", ["NotImplementedError"]),
     "wrong": (2, "ok", ["square(3) should be 9"]),
-    "visible_only": (2, "ok", ["square(-2) should be 4"]),  # only the hidden test fails
+    # Only the hidden test fails; its message stays hidden (issue 10).
+    "visible_only": (2, "ok", ["a hidden test failed"]),
     "tampered": (0, "ok", ["had been edited"]),
     "sleeper": (
         2,
@@ -959,6 +960,7 @@ def test_synthetic_submission_gets_its_expected_score_and_status(synthetic, lear
     feedback = (synthetic["work"] / "grades" / "feedback" / learner / f"{SYN}.md").read_text()
     for word in words:
         assert word in feedback, (word, feedback)
+    assert "square(-2)" not in feedback  # no hidden test code or message
 
 
 def test_synthetic_misnamed_file_is_reported_with_a_suggestion(synthetic):

@@ -95,6 +95,10 @@ def _finish(item: Item, result: dict, out: Path, key: bytes, *, write_state: boo
     try:
         reports.atomic_write(base.with_suffix(".md"), reports.feedback_markdown(record))
         reports.atomic_write(base.with_suffix(".html"), reports.feedback_html(record))
+        if "grading_seconds" in record:  # the time spent writing counts as grading time
+            record["grading_seconds"] = round(
+                record["grading_seconds"] + time.perf_counter() - started, 3
+            )
         if write_state:  # last: a record only exists once its feedback does
             path = state.state_path(out, item.learner, item.exercise)
             reports.atomic_write(
@@ -106,10 +110,6 @@ def _finish(item: Item, result: dict, out: Path, key: bytes, *, write_state: boo
         record["message"] = (
             f"The feedback could not be written ({detail}); the score stands, the "
             "submission will be graded again next time."
-        )
-    if "grading_seconds" in record:  # the time spent writing counts as grading time
-        record["grading_seconds"] = round(
-            record["grading_seconds"] + time.perf_counter() - started, 3
         )
     return record
 
