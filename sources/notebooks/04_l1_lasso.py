@@ -21,6 +21,25 @@
 # with $n$ the number of training samples and the intercept $b$ again unpenalized. Note the
 # $\frac{1}{2n}$: `Ridge` (notebook 03) has none. Section 6 shows what that changes.
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/04_l1_lasso.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/04_l1_lasso.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -37,6 +56,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import make_correlated_groups, make_sparse_regression
+from course_utils.figures import show_figure
 from course_utils.linear_plots import (
     constrained_solution,
     plot_complexity_curve,
@@ -90,7 +110,12 @@ ax_count.set_title("Lasso selects fewer features as alpha grows")
 plot_regularization_path(alphas, coefs, highlight=sorted(support), ax=ax_path)
 ax_path.set_title("Lasso path: the noise features (grey) reach zero first")
 fig.tight_layout()
-plt.show()
+show_figure(
+    "Left, a step curve of the number of non-zero Lasso coefficients against alpha (log"
+    " scale), falling from all 40 to none, with the true number 5 dotted; right, the Lasso"
+    " path, where the grey noise features reach exactly zero before the five coloured"
+    " informative ones."
+)
 
 # %% [markdown]
 # Unlike Ridge, whose coefficients are never exactly zero, the Lasso drops features one after
@@ -117,7 +142,11 @@ path_alphas, path_coefs, _ = lasso_path(X_diabetes, y_diabetes, alphas=diabetes_
 ax = plot_regularization_path(path_alphas, path_coefs, feature_names=diabetes.feature_names)
 ax.set_title("Lasso path on the diabetes data")
 ax.legend(fontsize="small", ncols=2)
-plt.show()
+show_figure(
+    "Lasso path of the ten diabetes features against alpha on a log scale: at the strongest"
+    " penalty every coefficient is zero, and as alpha decreases the features enter one by"
+    " one, bmi first, then s5, bp and s3, with age and s2 last."
+)
 
 entry = {
     name: path_alphas[path_coefs[j] != 0].max() if np.any(path_coefs[j] != 0) else 0.0
@@ -188,7 +217,12 @@ ax.axvline(alphas[exact[0]], color="C2", linestyle="-.", label="exact support fr
 ax.legend(fontsize="small")
 ax.set_ylim(0, 30)
 ax.set_title("Lasso: training and validation error against alpha")
-plt.show()
+show_figure(
+    "Training and validation mean squared error of the Lasso against alpha (log scale),"
+    " with the noise floor marked and a vertical line where the Lasso starts to select"
+    " exactly the true features; the validation error is lowest a little to the left of"
+    " that line and rises beyond it."
+)
 
 # %% [markdown]
 # ## 5. Why L1 gives zeros: the geometry
@@ -206,7 +240,11 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 5))
 plot_constraint_geometry("l1", ax=axes[0])
 plot_constraint_geometry("l2", ax=axes[1])
 fig.tight_layout()
-plt.show()
+show_figure(
+    "Two panels with the same elliptic contours of the squared error in the (w1, w2)"
+    " plane: left, the L1 diamond, first touched at its corner on the w1 axis, where w2 is"
+    " zero; right, the L2 disc, touched at a point where both weights are non-zero."
+)
 for kind in ["l1", "l2"]:
     w = constrained_solution(kind)
     print(f"{kind.upper()} solution: w1 = {w[0]:.3f}, w2 = {w[1]:.3f}")
@@ -276,7 +314,12 @@ ax.set_xlabel("least-squares coefficient z")
 ax.set_ylabel("penalized coefficient")
 ax.legend(fontsize="small")
 ax.set_title("L1 subtracts and cuts at zero, L2 multiplies")
-plt.show()
+show_figure(
+    "Penalized coefficient against the least-squares coefficient z: the Lasso curve is flat"
+    " at zero between -1 and 1 and parallel to the dotted identity line outside, shifted"
+    " towards zero by alpha; the dashed Ridge line is a straight line through the origin"
+    " with a smaller slope."
+)
 
 # %% [markdown]
 # ## 7. The same alpha is not the same strength in `Lasso` and `Ridge`
@@ -384,7 +427,11 @@ ax.set_ylabel("w1")
 ax.set_aspect("equal")
 ax.legend(fontsize="small")
 ax.set_title("Two near-copies: the Lasso's split is arbitrary")
-plt.show()
+show_figure(
+    "Scatter of the coefficient pairs (w0, w1) fitted on bootstrap resamples, with the true"
+    " pair as a star: the Ridge pairs cluster together near an even split, the Lasso pairs"
+    " spread along a line of constant sum, several of them on an axis with one weight zero."
+)
 
 # %% [markdown]
 # Both models pin the **sum** $w_0 + w_1$ (its spread is small for both), because only the sum
@@ -416,7 +463,11 @@ from course_utils.widgets import path_explorer
 
 diabetes = load_diabetes()
 path_alphas, path_coefs = regularization_path(diabetes.data, diabetes.target, model="lasso")
-plot_path_at_alpha(path_alphas, path_coefs, 1.0, feature_names=diabetes.feature_names);
+plot_path_at_alpha(path_alphas, path_coefs, 1.0, feature_names=diabetes.feature_names)
+show_figure(
+    "Lasso path of the diabetes features against alpha, with a vertical marker at"
+    " alpha = 1 showing which coefficients are still non-zero there."
+)
 
 # %%
 path_explorer(
