@@ -66,7 +66,7 @@ def is_marker(cell: dict) -> bool:
 
 
 def _new_cell(cell_type: str, source: str, metadata: dict | None = None) -> dict:
-    cell = {"cell_type": cell_type, "metadata": dict(metadata or {}), "source": source}
+    cell: dict = {"cell_type": cell_type, "metadata": dict(metadata or {}), "source": source}
     if cell_type == "code":
         cell["execution_count"] = None
         cell["outputs"] = []
@@ -138,14 +138,14 @@ def assemble_notebook(submission: dict, exercise: Exercise) -> Assembled:
     for sol in exercise.cells:
         if sol.kind == "free":
             continue
-        mine = anchored.get(sol.grade_id)
+        mine = anchored.get(sol.gid)
         label = f"`{sol.grade_id}`"
         if sol.restored:
             index = add(sol.cell_type, sol.source, sol.metadata)
             if sol.kind == "test":
-                test_cells[sol.grade_id] = index
+                test_cells[sol.gid] = index
             else:
-                locked_cells[index] = sol.grade_id
+                locked_cells[index] = sol.gid
             what = "test cell" if sol.kind == "test" else "read-only cell"
             if mine is None:
                 if sol.kind == "test":
@@ -184,7 +184,7 @@ def assemble_notebook(submission: dict, exercise: Exercise) -> Assembled:
                     )
             index = add(sol.cell_type, source, sol.metadata)
             if sol.cell_type == "code":
-                answer_cells[index] = sol.grade_id
+                answer_cells[index] = sol.gid
         if sol.grade_id in anchored:
             add_extras(sol.grade_id)
 

@@ -269,7 +269,7 @@ def decode(
             isinstance(k, str) and k.isidentifier() and not k.startswith("__") for k in attributes
         ):
             raise CodecError("estimator attributes must be a dict of identifiers")
-        estimator = cls.__new__(cls)
+        estimator: Any = object.__new__(cls)
         estimator.__dict__.update(attributes)
         return estimator
     if tag == "handle" and handle is not None:

@@ -282,8 +282,7 @@ def execute_assembled(
                 if outcome.stopped is not None:
                     stop = outcome.stopped.status
                     if role == "test":
-                        run = outcome.stopped.run
-                        reports[index] = _report(run)
+                        reports[index] = _report(outcome.stopped.run)
                 elif role == "test":
                     reports[index] = {
                         "executed": True,

@@ -72,9 +72,9 @@ def score(exercise: Exercise, assembled: Assembled, execution: dict) -> dict:
                 ),
                 None,
             )
-    rows = []
+    rows: list[dict] = []
     for sol in exercise.tests:
-        index = assembled.test_cells[sol.grade_id]
+        index = assembled.test_cells[sol.gid]
         report = cells[index] if index < len(cells) else None
         row = {
             "grade_id": sol.grade_id,
@@ -118,7 +118,7 @@ def score(exercise: Exercise, assembled: Assembled, execution: dict) -> dict:
     # Once hidden tests have called the learner's code, that code may have kept their
     # inputs and may print them in its own errors: later errors show their type only.
     hidden_after = min(
-        (assembled.test_cells[c.grade_id] for c in exercise.tests if c.has_hidden),
+        (assembled.test_cells[c.gid] for c in exercise.tests if c.has_hidden),
         default=None,
     )
     for index, report in enumerate(cells):
@@ -142,7 +142,7 @@ def score(exercise: Exercise, assembled: Assembled, execution: dict) -> dict:
     message = execution["message"]
     if stopped and stop_index is not None and execution["executed"]:
         message += f" It stopped in {_describe_cell(assembled, stop_index, lower=True)}."
-    points = sum(r["points"] or 0.0 for r in rows if r["status"] != "manual")
+    points = float(sum(r["points"] or 0.0 for r in rows if r["status"] != "manual"))
     return {
         "status": execution["status"],
         "message": message,

@@ -62,6 +62,11 @@ class SolutionCell:
         return self.cell_type == "code" and self.kind in {"test", "locked"}
 
     @property
+    def gid(self) -> str:
+        """The ``grade_id`` (empty for a cell without nbgrader metadata)."""
+        return self.grade_id or ""
+
+    @property
     def has_hidden(self) -> bool:
         return self.kind == "test" and any(s.hidden for s in self.segments())
 
@@ -142,7 +147,7 @@ def load_exercise_bytes(raw: bytes, path: str | os.PathLike) -> Exercise:
                 )
             by_id[grade_id] = solution_cell
         cells.append(solution_cell)
-    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    metadata = nb["metadata"] if isinstance(nb.get("metadata"), dict) else {}
     return Exercise(path.stem, path, hashlib.sha256(raw).hexdigest(), metadata, cells, by_id)
 
 
