@@ -30,6 +30,7 @@ __all__ = ["CellRun", "LearnerKernel", "OUTPUT_EXCERPT_CHARS", "MAX_MESSAGE_BYTE
 OUTPUT_EXCERPT_CHARS = 1500
 MAX_MESSAGE_BYTES = 64 * 2**20  # a larger ZMQ message from the kernel drops its connection
 MAX_OUTPUT_CHARS = 1024 * 2**20  # a cell printing more than this stops the notebook
+_PASSED_WITHOUT_SANDBOX = {"PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT", "TZ"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -92,6 +93,20 @@ def _text_of(content: dict) -> str:
     return str(plain) + "\n"
 
 
+def _copy_font_list(folder: Path) -> None:
+    """The grader's matplotlib font list, so that a fresh HOME does not rebuild it (seconds)."""
+    try:
+        import shutil
+
+        import matplotlib
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for font_list in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copyfile(font_list, folder / font_list.name)
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
+
+
 class LearnerKernel:
     """One learner kernel: start, run code cell by cell, stop (killing everything it started)."""
 
@@ -124,11 +139,15 @@ class LearnerKernel:
             )
             self.launch_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         else:
+            # Without the sandbox the kernel still gets a clean environment: none of the
+            # grader's variables (tokens, paths), only what a kernel needs.
+            kept = {k: v for k, v in os.environ.items() if k in _PASSED_WITHOUT_SANDBOX}
             self.launch_env = {
-                **os.environ,
+                **kept,
                 **kernel_env,
                 "HOME": str(self.work_dir),
                 "TMPDIR": str(self.work_dir / ".tmp"),
+                "MPLCONFIGDIR": str(self.work_dir / ".cache" / "matplotlib"),
             }
         self.cwd = str(self.work_dir)  # bwrap changes to /home/learner inside
         self.km = km
@@ -145,6 +164,8 @@ class LearnerKernel:
         import zmq
 
         (self.work_dir / ".tmp").mkdir(parents=True, exist_ok=True)
+        if not self.sandboxed:  # the sandbox binds the font list read-only instead
+            _copy_font_list(self.work_dir / ".cache" / "matplotlib")
         context = zmq.Context()
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         self.km.context = context
