@@ -15,6 +15,25 @@
 # shows it with data whose true coefficients we know: groups of near-identical features,
 # some groups informative, the others pure noise.
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/05_elastic_net.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/05_elastic_net.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -31,6 +50,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import make_correlated_groups
+from course_utils.figures import show_figure
 from course_utils.linear_plots import plot_regularization_path
 from course_utils.selection_plots import plot_grouped_coefficients
 
@@ -156,7 +176,12 @@ print(
 fig, ax = plt.subplots(figsize=(11, 4))
 plot_grouped_coefficients(coefs, GROUP_SIZE, true_coef=true_coef, ax=ax)
 ax.set_title("Coefficients: Lasso keeps some members of a group, Elastic Net the whole group")
-plt.show()
+show_figure(
+    "Grouped bars of the Ridge, Lasso and Elastic Net coefficients of every feature, with"
+    " the true values marked: Ridge gives every feature a weight, noise included; the "
+    "Lasso keeps only some members of the informative groups A and B; Elastic Net keeps "
+    "all members of A and B with similar weights."
+)
 
 # %% [markdown]
 # The figure shows the three behaviours: Ridge gives every feature a non-zero weight,
@@ -221,7 +246,12 @@ fig, ax = plt.subplots(figsize=(11, 3.6))
 plot_grouped_coefficients(frequency, GROUP_SIZE, ylabel="share of resamples kept", ax=ax)
 ax.set_ylim(0, 1.05)
 ax.set_title(f"How often each feature is kept over {n_resamples} bootstrap resamples")
-plt.show()
+show_figure(
+    "Grouped bars of how often the Lasso and Elastic Net keep each feature over the "
+    "bootstrap resamples: Elastic Net keeps every member of groups A and B in every "
+    "resample, the Lasso keeps the members of these groups only part of the time, and "
+    "both keep some noise features now and then."
+)
 
 # %%
 stability = pd.DataFrame(
@@ -269,7 +299,12 @@ for ax, (name, path) in zip(axes, paths.items(), strict=True):
     )
     ax.set_title(name)
 axes[1].set_ylabel("")
-plt.show()
+show_figure(
+    "Two regularization paths side by side, the Lasso on the left and Elastic Net on the "
+    "right, with the four members of group A highlighted: in Elastic Net they enter the "
+    "model together at the same alpha, in the Lasso one enters first and the others "
+    "follow at smaller alphas."
+)
 
 
 # %%
@@ -337,7 +372,12 @@ ax_mse.axhline(16.0, color="0.4", linestyle=":", label="noise variance (16)")
 ax_mse.set_xlabel("l1_ratio")
 ax_mse.set_ylabel("test MSE")
 ax_mse.legend()
-plt.show()
+show_figure(
+    "Left, the number of informative and noise features kept against l1_ratio; right, the"
+    " test mean squared error against l1_ratio with the noise variance dotted: every "
+    "l1_ratio below 1 keeps all informative features, small ratios let most noise "
+    "features in, and the pure Lasso at 1 has the highest test error."
+)
 
 # %% [markdown]
 # On this data every `l1_ratio` below 1 keeps all 8 informative features; only the pure

@@ -19,6 +19,25 @@
 # * why the scaler belongs inside the cross-validated pipeline;
 # * and the exception to "higher means stronger": `C` in `LogisticRegression`.
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/06_choosing_regularization_strength.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/06_choosing_regularization_strength.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -44,6 +63,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import load_breast_cancer_split, make_sparse_regression
+from course_utils.figures import show_figure
 from course_utils.selection_plots import one_standard_error_alpha, plot_validation_curve
 
 # %% [markdown]
@@ -101,7 +121,13 @@ for ax, (name, (alphas, train_mse, valid_mse)) in zip(axes, curves.items(), stri
         alphas, valid_mse, train_mse, greater_is_better=False, score_name="MSE", ax=ax
     )
     ax.set_title(f"{name}: 5-fold cross-validation")
-plt.show()
+show_figure(
+    "Two validation curves from 5-fold cross-validation, Ridge on the left and the Lasso "
+    "on the right: training and validation mean squared error against alpha on a log "
+    "scale, with a shaded band of one standard deviation across the folds; both "
+    "validation curves are U-shaped, with the Lasso's minimum at a smaller alpha than "
+    "Ridge's."
+)
 
 # %% [markdown]
 # Both curves have the U shape of notebook 02: at tiny alphas the model fits the training
@@ -298,7 +324,12 @@ ax.set_xscale("log")
 ax.set_xlabel("alpha (log scale)")
 ax.set_ylabel("MSE")
 ax.legend(fontsize="small")
-plt.show()
+show_figure(
+    "Mean squared error against alpha (log scale) measured on a test set of 10 samples "
+    "and on 500 fresh samples, with the alpha picked on the test set marked: at that "
+    "alpha the test-set curve is far below the fresh-data curve, so the test score picked"
+    " this way is optimistic."
+)
 print(f"alpha picked on the test set: {leak_alphas[k]:.3g}")
 print(f"test MSE reported for it:     {test_curve[k]:.2f}")
 print(f"its MSE on fresh data:        {fresh_curve[k]:.2f}")
@@ -470,7 +501,12 @@ ax_acc.set_xscale("log")
 ax_acc.set_xlabel("C (log scale)")
 ax_acc.set_ylabel("accuracy")
 ax_acc.legend()
-plt.show()
+show_figure(
+    "Left, the length of the logistic-regression weight vector against C, both on log "
+    "scales, growing steadily as C grows; right, training and validation accuracy against"
+    " C: the training accuracy climbs towards 1 while the validation accuracy levels off "
+    "and then drops a little."
+)
 
 # %% [markdown]
 # The weight vector grows steadily with `C`, and the L1 version keeps more features as
