@@ -10,13 +10,31 @@
 #
 # **Runtime:** about 4 s on a 2-core laptop (scikit-learn only).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/03_l2_ridge.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/03_l2_ridge.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
 rng = setup_notebook(seed=42)
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LinearRegression, Ridge
@@ -26,6 +44,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import make_sparse_regression, make_tutorial_linear
+from course_utils.figures import show_figure
 from course_utils.linear_plots import plot_complexity_curve, plot_regularization_path
 
 # %% [markdown]
@@ -197,7 +216,11 @@ ax = plot_regularization_path(
     alphas, coefs, feature_names=feature_names, highlight=informative.tolist()
 )
 ax.set_title("Ridge path: smooth shrinkage, no coefficient exactly zero")
-plt.show()
+show_figure(
+    "Ridge regularization path: every coefficient against alpha on a log scale, the six"
+    " informative features in colour and the rest in grey; all curves shrink smoothly"
+    " towards zero as alpha grows, and none reaches exactly zero."
+)
 
 print(f"coefficients exactly zero, over all {len(alphas)} alphas: {int(np.sum(coefs == 0))}")
 print(f"largest |coefficient| at alpha = 1e5: {np.abs(coefs[-1]).max():.4f}")
@@ -244,7 +267,11 @@ ax = plot_complexity_curve(
 ax.plot(alphas, test_mse, color="C2", linestyle="-.", label="test")
 ax.legend(fontsize="small")
 ax.set_title("Small alpha over-fits, large alpha under-fits")
-plt.show()
+show_figure(
+    "Training, validation and test mean squared error of Ridge against alpha, both axes on"
+    " a log scale: the training error rises with alpha, the validation and test errors"
+    " fall to a minimum at a middle alpha and rise again, and a line marks the noise floor."
+)
 
 summary = pd.DataFrame(
     {
@@ -372,7 +399,11 @@ from course_utils.explorer_plots import plot_alpha_fit
 from course_utils.widgets import alpha_explorer
 
 X_curve, y_curve = make_nonlinear_1d(30, noise=0.3, seed=42)
-plot_alpha_fit(X_curve, y_curve, 1.0, model="ridge", true_function=true_function_1d);
+plot_alpha_fit(X_curve, y_curve, 1.0, model="ridge", true_function=true_function_1d)
+show_figure(
+    "Left, a degree-9 polynomial fitted by Ridge with alpha = 1 to noisy points of a sine"
+    " curve, close to the true curve; right, bars of its standardized coefficients."
+)
 
 # %%
 alpha_explorer(X_curve, y_curve, model="ridge", alpha=1.0, true_function=true_function_1d)
