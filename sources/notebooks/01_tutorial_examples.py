@@ -16,6 +16,25 @@
 # Answers tutorial questions 4, 8, 9 and 13 in part; later notebooks go deeper.
 # Runtime: about 15 s on a 2-core laptop (most of it is importing TensorFlow).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/01_tutorial_examples.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/01_tutorial_examples.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -29,6 +48,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import TUTORIAL_NOISE_SD, make_tutorial_linear
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_data_and_fit, plot_history
 
 # %%
@@ -60,7 +80,12 @@ for name, model in [("Ridge(alpha=1.0)", ridge), ("LinearRegression", ols)]:
 ax = plot_data_and_fit(X_train, y_train, ridge, label="Ridge(alpha=1.0)")
 ax.plot([0, 10], [2, 32], "k:", label="true line y = 3x + 2")
 ax.set_title("Tutorial example 1: one feature, 80 training points")
-ax.legend();
+ax.legend()
+show_figure(
+    "Scatter of the 80 training points of the tutorial's first example with the fitted "
+    "Ridge line and the true line y = 3x + 2 dotted: the two lines lie almost on top of "
+    "each other."
+)
 
 # %% [markdown]
 # **Reading the numbers.** The test MSE is close to the noise floor of 4, and Ridge's slope differs
@@ -194,7 +219,12 @@ for dropout_rate in (0.5, 0.0):
 ax = plot_history(results[0.5][1], label="dropout 0.5")
 plot_history(results[0.0][1], label="no dropout", ax=ax)
 ax.set_ylabel("MSE (standardized units)")
-ax.set_title("Scaled data, learning rate 0.01");
+ax.set_title("Scaled data, learning rate 0.01")
+show_figure(
+    "Training and validation loss against epoch on the scaled data, for the network with "
+    "dropout 0.5 and without dropout: both fall quickly to a low level within a few dozen"
+    " epochs, the dropout training curve noisier."
+)
 
 # %% [markdown]
 # With scaled data the network reaches the noise floor within a few dozen epochs, with or without
