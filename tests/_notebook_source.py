@@ -1,0 +1,44 @@
+"""Run a notebook's jupytext source in-process and return its namespace (for effect tests).
+
+The effect tests of notebooks 13 and 14 assert on the notebooks' own functions and numbers.
+Global state the notebook's set-up cell changes (matplotlib settings and backend, NumPy print
+options and global random state) is restored afterwards, and figures are closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_notebook_source(relative_path: str) -> dict:
+    """Execute every code cell of ``sources/<relative_path>``; return the resulting namespace."""
+    import jupytext
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    path = ROOT / "sources" / relative_path
+    notebook = jupytext.read(path)
+    namespace: dict = {"__name__": "__notebook__"}
+    saved_print = np.get_printoptions()
+    saved_state = np.random.get_state()  # noqa: NPY002 - setup_notebook seeds the global state
+    with mpl.rc_context(), pd.option_context("display.precision", 6):
+        backend = plt.get_backend()
+        plt.switch_backend("Agg")
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                for cell in notebook.cells:
+                    if cell.cell_type == "code":
+                        exec(compile(cell.source, str(path), "exec"), namespace)
+        finally:
+            plt.close("all")
+            plt.switch_backend(backend)
+            np.set_printoptions(**saved_print)
+            np.random.set_state(saved_state)  # noqa: NPY002
+    return namespace
