@@ -4,8 +4,8 @@
 # **Topics:** all 20 of the tutorial's questions as quiz items with the course's answers; which of the tutorial's answers are right, incomplete, misleading or wrong; experiments for the disputed ones: L2 and correlated features, dropout at test time, dropout in the input layer and dropout rates, training time with L2 against dropout, regularization for small against large data sets, PCA and regularization
 #
 # The seed tutorial closes with 20 common questions and one-paragraph answers. Most answers are
-# right; some are incomplete, two are misleading enough to lead a learner astray and two are
-# wrong. This notebook takes each question in turn: first a quiz so you can answer it yourself,
+# right; some are incomplete, four are misleading enough to lead a learner astray and two are
+# wrong (one of them right that training can take longer, wrong about why). This notebook takes each question in turn: first a quiz so you can answer it yourself,
 # then the course's answer, a verdict on the tutorial's answer and a link to the notebook that
 # demonstrates it. Where the course disagrees with the tutorial, a small experiment here shows
 # why.
@@ -30,7 +30,7 @@
 # | 11 | L1 and L2 together | right | [05](05_elastic_net.ipynb), [08](08_weight_penalties_in_keras.ipynb) |
 # | 12 | Elastic Net | right, incomplete | [05](05_elastic_net.ipynb) |
 # | 13 | dropout at test time | right, **incomplete**: nothing is rescaled at test time because Keras rescales during training | here, [07](07_dropout.ipynb) |
-# | 14 | dropout in every layer | **wrong** about input layers: input dropout (rate 0.2) is part of the original method | here, [07](07_dropout.ipynb) |
+# | 14 | dropout in every layer | **misleading**: fair as a description of common practice, wrong as a rule: input dropout (rate 0.2) is part of the original method | here, [07](07_dropout.ipynb) |
 # | 15 | rate too high | right | here, [07](07_dropout.ipynb) |
 # | 16 | choosing the rate | **misleading**: 0.2-0.5 is a starting grid for wide hidden layers, not a rule | here, [07](07_dropout.ipynb) |
 # | 17 | training time | **wrong reason**: regularization adds no complexity; it changes the number of epochs, not the cost of one | here |
@@ -127,7 +127,11 @@ show_quiz(
 # **Course's answer:** a model flexible enough to fit the signal is usually flexible enough to
 # fit the noise too. Regularization limits that flexibility (a penalty on the weights, dropout,
 # early stopping, fewer features), trading a little bias for a large cut in variance, so that
-# the error on new data goes down. **Tutorial: right.** Demonstrated in
+# the error on new data goes down. **Tutorial: right**, but its opening definition of
+# regularization as "adding a penalty to the loss function" is too narrow: regularization is any
+# change to how a model is trained that aims to lower its error on new data rather than on its
+# training data (Goodfellow et al., 2016, chapter 7), and dropout, early stopping and data
+# augmentation add no penalty at all. Demonstrated in
 # [notebook 02](02_overfitting_and_underfitting.ipynb).
 #
 # ### Q2. What's the difference between L1 and L2 regularization?
@@ -162,8 +166,11 @@ print(f"Lasso(alpha=0.05): weights {Lasso(alpha=0.05).fit(X_copies, y_copies).co
 # **Course's answer:** during training, each unit's output is set to zero with probability
 # `rate`, a new draw at every step, and the surviving outputs are divided by `1 - rate`. The
 # network cannot rely on any single unit. At prediction time nothing is dropped.
-# **Tutorial: right, incomplete** (the rescaling matters; see Q13). See
-# [notebook 07](07_dropout.ipynb).
+# **Tutorial: right, incomplete** (the rescaling matters; see Q13). Its Example 3 text needs the
+# same correction: the layer drops its own inputs (there, the hidden layer's 64 outputs), each
+# independently, so "50% of the nodes" is an average over a fresh draw at every step, not a
+# fixed half (the ten ones under Q13 lose 3, not 5). See [notebook 01](01_tutorial_examples.ipynb)
+# and [notebook 07](07_dropout.ipynb).
 #
 # ### Q5. How do I know if my model is overfitting?
 # **Course's answer:** compare the training error with the validation error *and* with the
@@ -197,16 +204,17 @@ show_quiz(
             "scales (notebook 10).",
         ),
         Question(
-            "Your model's training and validation errors are both high. What does "
-            "adding a penalty do? (Q8)",
+            "A straight line under-fits a curved signal: training and validation errors are "
+            "both far above the noise level. What can a penalty do for it? (Q8)",
             [
-                "Lowers the validation error",
-                "Raises both errors or leaves them unchanged",
-                "Lowers the training error",
+                "Add the curvature the line lacks",
+                "At best trim some variance on a small sample; it cannot remove the bias",
+                "Lower its training error",
             ],
             answer=1,
-            explanation="The model under-fits; a penalty removes flexibility it needs. Give "
-            "it more capacity first.",
+            explanation="A penalty removes flexibility. On 20 points it lowered a line's "
+            "validation error (notebook 02), on 30 it raised it (notebook 10); neither brought "
+            "it near a flexible model. Give the model more capacity first.",
         ),
         Question(
             "Which of these regularize a Keras network? (Q9)",
@@ -249,9 +257,13 @@ show_quiz(
 # [notebook 08](08_weight_penalties_in_keras.ipynb).
 #
 # ### Q8. Does regularization always improve model performance?
-# **Course's answer:** no. It helps a model that over-fits; on a model that under-fits it makes
-# things worse. **Tutorial: right.** [Notebook 10](10_pitfalls_and_troubleshooting.ipynb)
-# (pitfall 5) shows a straight line getting worse with every increase of alpha.
+# **Course's answer:** no. It helps a model that over-fits. A model that under-fits because it
+# lacks capacity cannot get that capacity from a penalty: on
+# [notebook 10](10_pitfalls_and_troubleshooting.ipynb)'s 30 points (pitfall 5) a straight line
+# gets worse with every increase of alpha. Even such a model has some variance on a small sample,
+# though, and a penalty can trim it: on [notebook 02](02_overfitting_and_underfitting.ipynb)'s 20
+# points a moderate alpha *lowered* the line's validation error, yet left it far above a cubic's.
+# **Tutorial: right**, and rightly hedged ("might make it worse"): measure, do not assume.
 #
 # ### Q9. How do I implement regularization in neural networks?
 # **Course's answer:** `kernel_regularizer=keras.regularizers.L2(...)` (or `L1`, `L1L2`) on a
@@ -346,7 +358,7 @@ show_quiz(
 # **Course's answer:** it is switched off: every unit is used and *nothing is rescaled*,
 # because Keras already divided the surviving activations by `1 - rate` during training. (The
 # original paper instead multiplied the weights by the keep probability at test time; the
-# result is the same.) **Tutorial: right, incomplete:** "all neurons are used" without the
+# next layer receives the same expected input either way.) **Tutorial: right, incomplete:** "all neurons are used" without the
 # scaling would make every activation larger at test time than during training. A Keras
 # `Dropout(0.5)` layer applied to ten ones:
 
@@ -360,8 +372,8 @@ print(f"mean over 100,000 values with training=True: {many.mean():.3f}")
 
 # %% [markdown]
 # During training the kept values become 2.0 and the mean stays at about 1; at test time the
-# layer passes its input through unchanged. [Notebook 07](07_dropout.ipynb) checks this against
-# a NumPy implementation, and [notebook 10](10_pitfalls_and_troubleshooting.ipynb) (pitfall 6)
+# layer passes its input through unchanged. [Notebook 07](07_dropout.ipynb) checks every part of
+# this on 100,000 values, and [notebook 10](10_pitfalls_and_troubleshooting.ipynb) (pitfall 6)
 # shows what goes wrong if dropout stays on at inference.
 #
 # ### Q14-Q16: an experiment with dropout rates
@@ -447,10 +459,13 @@ table.round(3)
 # ### Q14. Can dropout be used in all layers?
 # **Course's answer:** in the hidden layers, yes, and in the **input layer** too, at a lower
 # rate: the original dropout method (Srivastava et al., 2014, and Hinton et al., 2012, on
-# MNIST) drops 20% of the input pixels and 50% of the hidden units. Inputs carry information
-# that no other unit duplicates, so the input rate stays low. Never after the output layer: it
-# would randomly zero the predictions themselves. For convolutional and recurrent layers,
-# variants such as spatial dropout work better. **Tutorial: wrong about input layers.** In the
+# MNIST) drops 20% of the input pixels and 50% of the hidden units. A dropped input is lost to
+# the network unless other inputs carry the same information (neighbouring pixels do; two moons
+# coordinates do not, notebook 07), so the input rate stays low. Never after the output layer:
+# it would randomly zero the predictions themselves (and shrink them, notebook 07). For
+# convolutional and recurrent layers, variants such as spatial dropout work better.
+# **Tutorial: misleading.** "Typically ... not in input layers" describes common practice
+# fairly, but read as a rule it is wrong about input layers. In the
 # table above, adding input dropout 0.2 to hidden dropout 0.5 lowers the training accuracy
 # from 0.953 to 0.877 (the network now also sees corrupted images), and on this small problem
 # it does not pay: the best validation cross-entropy rises from 0.169 to 0.214. Whether input
@@ -623,8 +638,9 @@ ax.legend();
 # %% [markdown]
 # With 12 points, the unpenalized polynomial's median error is several times the ridge error;
 # with 320 points the two differ by about one percent. The penalty matters most exactly where
-# the tutorial says it matters least. The same pattern holds for networks: large data sets are
-# themselves a regularizer, which is why augmentation works.
+# the tutorial says it matters least. Networks follow the same logic: more data constrains a
+# model the way a penalty does, and data augmentation works by enlarging the effective data
+# set (notebook 09).
 #
 # ### Q19. Can regularization be applied to unsupervised learning?
 # **Course's answer:** yes, for example weight decay and sparsity penalties in autoencoders,
