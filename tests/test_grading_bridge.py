@@ -48,6 +48,14 @@ def slow():
     time.sleep(60)
 
 answer = 41
+
+_seen = []
+
+def remember(x):
+    if _seen:
+        print("seen before:", _seen)
+    _seen.append(x)
+    return x
 """
 
 ATTACK = """
@@ -144,6 +152,16 @@ def test_hidden_failures_show_neither_code_nor_values(side):
     result = run(side, source)
     assert result.hidden and result.evalue == HIDDEN_FAILURE
     assert "secret" not in result.output and "11" not in result.output
+
+
+def test_what_the_learner_prints_after_hidden_tests_is_not_kept(side):
+    source = (
+        "### BEGIN HIDDEN TESTS\nremember(424242)\n### END HIDDEN TESTS\n"
+        "remember(1)\nassert False, 'visible failure'"
+    )
+    result = run(side, source)
+    assert result.ename == "AssertionError" and result.evalue == "visible failure"
+    assert "424242" not in result.output
 
 
 def test_a_call_past_the_time_limit_stops_the_notebook(side):

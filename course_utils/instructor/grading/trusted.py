@@ -13,7 +13,9 @@ execution here finished without an exception; its output decides nothing.
 A test cell runs part by part (:func:`~.cellformat.split_test_cell`): when a
 hidden part fails, the report names the exception type only, and the output
 of hidden parts is dropped, so that neither hidden code nor hidden expected
-values reach the feedback (``instructor=True`` keeps them).
+values reach the feedback (``instructor=True`` keeps them). What the learner's
+code prints is kept only until the first hidden part has run (it may have
+kept the hidden inputs).
 """
 
 from __future__ import annotations
@@ -104,6 +106,9 @@ class TrustedSide:
         self.cwd = cwd  # a private copy of the data files, out of the kernel's reach
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
         self.learner_bound: set[str] = set()
+        # Once a hidden part has called the learner's code, that code may keep the hidden
+        # inputs and print them later: from then on what it prints is not kept.
+        self.hidden_ran = False
 
     def _bind_learner_names(self, source: str) -> None:
         try:
@@ -143,7 +148,8 @@ class TrustedSide:
             hidden = segment.hidden and not self.instructor
             buffer = io.StringIO()
             self.bridge.output = []
-            self.bridge.capture = keep_output and not hidden
+            self.bridge.capture = keep_output and not hidden and not self.hidden_ran
+            self.hidden_ran = self.hidden_ran or hidden
             try:
                 self._bind_learner_names(segment.source)
                 with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
