@@ -66,7 +66,8 @@ for name, X, y in (
 # ## 2. A plain scikit-learn baseline for perspective
 #
 # Before any network: logistic regression, whose only regularizer is an L2 penalty of
-# strength $1/C$. A `Pipeline` (scaler + model) is tuned over $C$ by 5-fold cross-validation on
+# strength $1/C$ on its *summed* log-loss (on the mean log-loss, the form Keras uses, that is
+# $1/(2nC)$: see the [scaling conventions](../docs/scaling-conventions.md)). A `Pipeline` (scaler + model) is tuned over $C$ by 5-fold cross-validation on
 # the training set alone, scored by log loss. The pipeline starts from the raw features, so
 # the scaler is refitted inside every fold.
 
@@ -211,8 +212,9 @@ ax.set_title("Baseline: the training loss goes to zero, the validation loss turn
 # tried at two or three strengths, 2.5 to 10 times apart (question 16: the right strength is found by
 # experiment on validation data):
 #
-# - L2 and L1 penalties on all weight matrices (`kernel_regularizer`), factors $10^{-3}$ to
-#   $10^{-1}$ and $10^{-4}$ to $10^{-2}$;
+# - L2 and L1 penalties (`kernel_regularizer`) on the kernels of the two hidden layers (the
+#   output layer and all biases are left unpenalized), factors $10^{-3}$ to $10^{-1}$ and
+#   $10^{-4}$ to $10^{-2}$;
 # - dropout after each hidden layer, rates 0.2 and 0.5;
 # - Gaussian noise on the standardized inputs, standard deviations 0.3 and 1.0.
 
@@ -368,8 +370,10 @@ print(
 #    measurements, L1 the choice when you expect many useless inputs (question 3).
 # 3. **Input noise and dropout depend on network and data.** Noise with a standard deviation
 #    of 1.0 (the features' own spread) did as well as L1 (0.092); dropout helped least (0.125
-#    at rate 0.2, and at 0.5 no better than early stopping alone). On the digits (notebooks 07
-#    and 09) the ranking was different: try them at two or three strengths rather than assume.
+#    at rate 0.2, and at 0.5 no better than early stopping alone). Elsewhere in the course the
+#    ranking was different: on notebook 07's two moons dropout cut the validation loss of a
+#    wide network, and on notebook 09's digits label smoothing and one-pixel shifts helped most.
+#    Try them at two or three strengths rather than assume.
 # 4. **Combine only what the validation set confirms.** L2 0.01 together with noise 1.0 was
 #    worse than either alone (0.123): it fit the training set less well (training log loss
 #    0.067 against 0.014 and 0.039) and stopped after 17 epochs. Two strengths that are right
@@ -380,7 +384,9 @@ print(
 #    also the more honest one: no decision was made on the validation set for it.
 # 6. **Decide on validation data, report on test data once.** The selected model's test log
 #    loss (0.100) is higher than its validation log loss (0.083): part of the winner's
-#    advantage was luck in the selection, exactly as expected. Differences of a tumour or two
+#    advantage may have been luck in the selection, as selection on a reused validation set
+#    leads one to expect, though a single test set of 234 tumours cannot separate that from its
+#    own sampling noise. Differences of a tumour or two
 #    are noise; with more compute, repeat the study over several seeds and splits (or use
 #    cross-validation) and compare averages.
 #
