@@ -89,6 +89,11 @@ test-browser: $(STAMP) site ## Real-browser tests: the explorers in JupyterLab, 
 	sh scripts/install-debian-packages.sh /usr/bin/chromium=chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core
 	COURSE_BROWSER_TEST=1 $(PY) -m pytest tests/browser -p no:cacheprovider -q
 
+.PHONY: test-attacks
+test-attacks: $(STAMP) ## Every hostile submission of the grader's attack suite (make unit runs the core ones)
+	sh scripts/install-debian-packages.sh /usr/bin/bwrap=bubblewrap
+	COURSE_GRADE_ATTACKS=all $(PY) -m pytest tests/test_grade_attacks.py -p no:cacheprovider -q
+
 # ----------------------------------------------------------------------------- course website
 # COURSE_REPOSITORY: the public GitHub address behind the Colab/Binder buttons; empty means
 # [project.urls] Repository in pyproject.toml. make site COURSE_REPOSITORY=https://github.com/you/fork
