@@ -17,6 +17,25 @@
 #
 # **Runtime:** about 30 s on a 2-core laptop (importing TensorFlow and eight small networks).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/07_dropout.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/07_dropout.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -34,6 +53,7 @@ from course_utils.data import (
     make_noisy_moons,
     make_tutorial_linear,
 )
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
 from course_utils.training import train_configurations
 
@@ -163,7 +183,13 @@ for ax, name in zip(axes, histories, strict=True):
     plot_history(histories[name], ax=ax)
     ax.set_title(name)
     ax.set_ylabel("")
-axes[0].set_ylabel("cross-entropy loss");
+axes[0].set_ylabel("cross-entropy loss")
+show_figure(
+    "Two panels of training and validation cross-entropy loss against epoch on the half-"
+    "moons: without dropout the validation loss reaches a minimum early and then climbs "
+    "while the training loss keeps falling; with dropout the two curves stay close "
+    "together."
+)
 
 # %% [markdown]
 # Without dropout, the validation loss reaches its minimum early and then climbs while the
@@ -188,7 +214,12 @@ for ax, name in zip(axes, histories, strict=True):
     ax.scatter(*moons.X_train.T, c=moons.y_train, cmap="coolwarm", s=14, edgecolor="k")
     ax.set_title(f"{name}: boundary from 100 training points")
     ax.set_xlabel("$x_1$")
-axes[0].set_ylabel("$x_2$");
+axes[0].set_ylabel("$x_2$")
+show_figure(
+    "Decision boundaries of the two networks over the noisy half-moons, without dropout "
+    "on the left and with dropout on the right: the boundary without dropout bends around"
+    " individual training points, the one with dropout is smoother."
+)
 
 
 # %% [markdown]
@@ -259,7 +290,12 @@ ax.plot(sweep.index, sweep["val_loss"], "o--", label="validation loss")
 ax.set_xlabel("dropout rate")
 ax.set_ylabel("cross-entropy after 30 epochs")
 ax.set_title("Too little dropout over-fits, too much under-fits")
-ax.legend();
+ax.legend()
+show_figure(
+    "Training loss (measured with dropout off) and validation loss after 30 epochs "
+    "against the dropout rate: the training loss rises steadily with the rate, the "
+    "validation loss falls at first and rises again at the highest rate."
+)
 
 # %% [markdown]
 # Two trends read off the table. The **training loss rises steadily with the rate**: each step
@@ -431,7 +467,13 @@ ax.fill_between(
 ax.axvspan(0, 10, color="0.9", zorder=0, label="range of the training data")
 ax.set_xlabel("x")
 ax.set_ylabel("y")
-ax.legend();
+ax.legend()
+show_figure(
+    "Monte Carlo dropout on the tutorial's straight-line data: the training points, the "
+    "prediction with dropout off, and a shaded band of the spread of repeated predictions"
+    " with dropout on, narrowest in the middle of the training data and widening towards "
+    "and beyond its edges."
+)
 
 # %% [markdown]
 # The spread is smallest in the middle of the training data and grows as we move away from
@@ -464,7 +506,12 @@ ax.legend();
 from course_utils.explorer_plots import example_activations, plot_dropout
 from course_utils.widgets import dropout_explorer
 
-plot_dropout(example_activations(seed=0), rate=0.5, seed=0);
+plot_dropout(example_activations(seed=0), rate=0.5, seed=0)
+show_figure(
+    "Three heat maps for 6 examples and 12 units: a layer's activations, the random keep-"
+    "mask at rate 0.5, and the output in training, where dropped units are zero and kept "
+    "ones are scaled up by 1 / (1 - rate)."
+)
 
 # %%
 dropout_explorer(rate=0.5, seed=0)

@@ -10,6 +10,25 @@
 # Answers tutorial questions 7, 8, 13 and 20, and corrects the code behind question 9.
 # Runtime: about 20 s on a 2-core laptop (TensorFlow's import and one small network).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/10_pitfalls_and_troubleshooting.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/10_pitfalls_and_troubleshooting.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -34,6 +53,7 @@ from course_utils.data import (
     true_function_1d,
 )
 from course_utils.explorer_plots import plot_alpha_fit
+from course_utils.figures import show_figure
 from course_utils.widgets import alpha_explorer
 
 # %% [markdown]
@@ -284,7 +304,12 @@ pd.DataFrame(rows).set_index("alpha").round(3)
 # exact zeros; pitfall 3 again).
 
 # %%
-plot_alpha_fit(X_curve, y_curve, alpha=1000.0, model="ridge", true_function=true_function_1d);
+plot_alpha_fit(X_curve, y_curve, alpha=1000.0, model="ridge", true_function=true_function_1d)
+show_figure(
+    "Left, a degree-9 polynomial fitted by Ridge with alpha = 1000 to noisy points of a "
+    "sine curve: almost a flat line that misses the curve; right, bars of its "
+    "standardized coefficients, all close to zero."
+)
 
 # %%
 alpha_explorer(X_curve, y_curve, model="ridge", alpha=1e-3, true_function=true_function_1d)

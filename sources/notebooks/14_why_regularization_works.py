@@ -22,6 +22,25 @@
 # **Runtime:** about 10 s on a 2-core laptop (NumPy, SciPy and scikit-learn only: 20 small
 # networks trained in NumPy, no TensorFlow).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/14_why_regularization_works.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/14_why_regularization_works.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -36,6 +55,7 @@ from scipy import optimize, stats
 from sklearn.linear_model import Lasso, Ridge
 
 from course_utils.data import make_noisy_moons, make_sparse_regression
+from course_utils.figures import show_figure
 from course_utils.numpy_mlp import accuracy, count_weights, log_loss, predict_proba, train_mlp
 
 # %% [markdown]
@@ -88,7 +108,13 @@ ax.set_xscale("log")
 ax.set_xlabel("number of weights (two hidden layers of 1 to 128 units)")
 ax.set_ylabel("cross-entropy after 1,000 steps")
 ax.set_title("More capacity: the training loss falls, the validation loss turns")
-ax.legend();
+ax.legend()
+show_figure(
+    "Training and validation cross-entropy against the number of weights of the network "
+    "(log scale), with a vertical line at the best width: the training loss falls "
+    "steadily as the network grows, the validation loss is lowest for a small network and"
+    " then jumps up and stays high."
+)
 
 # %% [markdown]
 # Two regimes. With one to three units per layer the network cannot fit the training data
@@ -233,7 +259,12 @@ axes[1].plot(grid, slice_values - slice_values.max())
 axes[1].axvline(0.0, color="0.5", linestyle=":")
 axes[1].set_xlabel(f"weight {zero_feature} (others at the Lasso solution)")
 axes[1].set_ylabel("log posterior (0 at the top)")
-axes[1].set_title("The kink of the Laplace prior holds the weight at 0");
+axes[1].set_title("The kink of the Laplace prior holds the weight at 0")
+show_figure(
+    "Left, a Gaussian and a Laplace prior density of the same variance, the Laplace one "
+    "sharply peaked at zero; right, the Laplace log posterior along one weight that the "
+    "Lasso sets to zero, with a corner at its maximum exactly at zero."
+)
 
 # %% [markdown]
 # None of the random changes raises the posterior, and the best shift of every weight alone is
@@ -330,7 +361,13 @@ axes[1].loglog(effective.index, effective["n_over_eta_t"], "-", label="n / (eta 
 axes[1].set_xlabel("gradient steps t")
 axes[1].set_ylabel("effective alpha")
 axes[1].set_title("Each step count has its alpha")
-axes[1].legend();
+axes[1].legend()
+show_figure(
+    "Left, the gradient-descent iterates in the (w1, w2) plane following the Ridge path "
+    "from the origin towards the least-squares point; right, on log scales, the Ridge "
+    "alpha closest to each number of gradient steps, falling as training goes on, next to"
+    " the line n / (eta t)."
+)
 
 # %% [markdown]
 # The gradient-descent iterates stay close to the Ridge path all the way: the table's last
