@@ -105,3 +105,14 @@ def test_make_exercises_refuses_a_test_the_grader_cannot_run():
     nb = nbformat.reads(_solution("assert f(scratch) == 3", [free_cell]).decode(), as_version=4)
     with pytest.raises(exercises.ExerciseError, match="reads scratch"):
         exercises.validate_solution_notebook(nb, "x.ipynb")
+
+
+def test_every_solution_test_can_run_outside_the_learner_kernel():
+    from pathlib import Path
+
+    from course_utils.instructor.grading.solutions import load_exercises
+
+    exercises_found = load_exercises(Path(__file__).resolve().parents[1] / "solutions")
+    assert exercises_found
+    for exercise in exercises_found.values():
+        assert trusted_cell_problems(exercise) == [], exercise.name
