@@ -370,11 +370,14 @@ def test_a_worker_killed_while_grading_loses_and_doubles_no_submission(fresh_clu
     assert killed.is_set(), "the worker was killed during the batch"
     assert run.graded == 12
     got = sorted((r["learner"], r["exercise"], r["status"], r["points"]) for r in run.records)
+    problems = [
+        (r["learner"], r["exercise"], r["message"]) for r in run.records if r["status"] != "ok"
+    ]
     assert got == [
         (f"l{n}", exercise, "ok", points)
         for n in range(6)
         for exercise, points in ((EXERCISE, 3.0), (SECOND, 4.0))
-    ]
+    ], problems
     rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
     keys = [(r["learner"], r["grade_id"]) for r in rows]
     assert len(keys) == len(set(keys)) == 18  # every test of every learner, exactly once

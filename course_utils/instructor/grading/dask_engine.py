@@ -5,7 +5,7 @@ work and takes the results back:
 
 * each submission is one task. The task carries what it needs as plain bytes
   (the submission, and a reference to the exercise's bundle: the solution
-  notebook and its data files, sent to the workers once with ``scatter``); the
+  notebook and its data files, one task of its own fetched by each worker); the
   worker runs the same function a local run runs, in the same sandbox, and
   returns the result as plain data (a dict of numbers and strings);
 * the client writes each result as a local run does, as soon as it arrives;
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 IN_FLIGHT_PER_THREAD = 2
+CANCELLED_RETRIES = 3  # a task cancelled by the cluster (lost data) is submitted again
 CONNECT_TIMEOUT_S = 30
 
 
@@ -74,6 +75,11 @@ class TaskFailed:
 
     kind: str
     message: str
+
+
+def _shared(value: Any) -> Any:
+    """A task whose result is ``value``: data the scheduler can compute again if lost."""
+    return value
 
 
 def task_key(*parts: str) -> str:
@@ -135,16 +141,26 @@ def run_tasks(
                 raise DaskUnavailable(
                     f"The Dask scheduler at {address} has no worker after {wait_timeout_s:g} s."
                 ) from None
-        scattered = {}
-        for name, value in (shared or {}).items():
-            # scattered under a key of its own: a dict given to scatter() as it is would be
-            # scattered value by value, under its own keys, which other values share
-            key = f"course-grade-shared-{uuid.uuid4().hex}"
-            scattered[name] = client.scatter({key: value}, broadcast=True)[key]
+        # Shared values are tasks of their own, not scattered data: the scheduler holds
+        # them in the task's definition, so when the worker holding one dies it computes
+        # it again elsewhere (scattered data lost with a worker cancels its dependents).
+        refs = {
+            name: client.submit(_shared, value, key=f"course-grade-shared-{uuid.uuid4().hex}")
+            for name, value in (shared or {}).items()
+        }
         pending = iter(tasks)
         seen: set[str] = set()
-        in_flight: dict[Any, str] = {}
+        in_flight: dict[Any, Task] = {}
+        tries: dict[str, int] = {}
         queue = as_completed([], loop=client.loop, with_results=False)
+
+        def submit(task: Task) -> None:
+            ref = refs[task.shared_key] if task.shared_key else None
+            future = client.submit(
+                func, task.payload, ref, key=task.key, retries=retries, pure=False
+            )
+            in_flight[future] = task
+            queue.add(future)
 
         def top_up() -> None:
             limit = IN_FLIGHT_PER_THREAD * _threads(client)
@@ -155,17 +171,17 @@ def run_tasks(
                 if task.key in seen:  # the same work twice in one run: graded once
                     continue
                 seen.add(task.key)
-                ref = scattered[task.shared_key] if task.shared_key else None
-                future = client.submit(
-                    func, task.payload, ref, key=task.key, retries=retries, pure=False
-                )
-                in_flight[future] = task.key
-                queue.add(future)
+                submit(task)
 
         top_up()
         while in_flight:
             future = next(queue)
-            key = in_flight.pop(future)
+            task = in_flight.pop(future)
+            if future.status == "cancelled" and tries.get(task.key, 0) < CANCELLED_RETRIES:
+                tries[task.key] = tries.get(task.key, 0) + 1
+                future.release()
+                submit(task)  # the same key again: still one result for it
+                continue
             if future.status == "finished":
                 result = future.result()
             elif future.status == "cancelled":
@@ -174,7 +190,7 @@ def run_tasks(
                 exc = future.exception()
                 result = TaskFailed(type(exc).__name__, str(exc)[:400])
             future.release()
-            yield key, result
+            yield task.key, result
             top_up()
     finally:
         client.close()
