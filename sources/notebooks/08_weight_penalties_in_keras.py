@@ -18,6 +18,25 @@
 # **Runtime:** about 20 s on a 2-core laptop (importing TensorFlow, four small networks on
 # digits and a few linear models).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/08_weight_penalties_in_keras.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/08_weight_penalties_in_keras.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -30,6 +49,7 @@ import pandas as pd
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
 from course_utils.data import load_digits_split, make_sparse_regression, make_tutorial_linear
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
 from course_utils.training import plot_weight_histograms, train_configurations
 
@@ -269,7 +289,12 @@ table["mean_abs_w"] = [np.mean(np.abs(w)) for w in kernels.values()]
 print(table[["train_accuracy", "val_accuracy", "exactly_0", "below_1e-3", "mean_abs_w"]].round(4))
 
 # %%
-plot_weight_histograms(kernels, bins=61, layout="side", near_zero_tol=1e-3, log=True);
+plot_weight_histograms(kernels, bins=61, layout="side", near_zero_tol=1e-3, log=True)
+show_figure(
+    "Histograms of the hidden layer's weights, counts on a log scale, without a penalty, "
+    "with L1 and with L2: L2 narrows the whole bell towards zero, L1 piles most weights "
+    "into a narrow spike at zero and leaves a few large ones."
+)
 
 # %% [markdown]
 # The histograms (counts on a log scale) show the two characters. **L2** shrinks the whole bell
@@ -322,7 +347,12 @@ fig, ax = plt.subplots(figsize=(7.5, 4))
 for i, name in enumerate(histories):
     plot_history(histories[name], "accuracy", ax=ax, label=name, color=f"C{i}")
 ax.set_ylim(0.8, 1.005)
-ax.legend(ncol=3, fontsize=8);
+ax.legend(ncol=3, fontsize=8)
+show_figure(
+    "Validation accuracy against epoch for each configuration of the digits network, one "
+    "line each, all climbing quickly and levelling off close together near the top of the"
+    " plot."
+)
 
 # %% [markdown]
 # ## 5. L2 in the loss against decoupled weight decay
@@ -479,7 +509,13 @@ for name, norms in column_norms.items():
 ax.axhline(1.0, color="0.4", linestyle=":", label="max_value = 1")
 ax.set_xlabel("hidden unit (sorted by norm)")
 ax.set_ylabel("length of incoming weight vector")
-ax.legend();
+ax.legend()
+show_figure(
+    "Length of each hidden unit's incoming weight vector, units sorted by length, without"
+    " a penalty, with L2 and with MaxNorm(1.0), and a dotted line at 1: without a "
+    "constraint most lengths exceed 1, with max-norm none does and most sit exactly on "
+    "the cap."
+)
 
 # %% [markdown]
 # Without a constraint, most units' weight vectors grew longer than 1 during training; with
