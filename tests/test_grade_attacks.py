@@ -525,7 +525,7 @@ def _hidden_values() -> list[str]:
     X_hidden, y_hidden, _ = make_sparse_regression(50, 30, 5, noise=1.0, correlation=0.7, seed=11)
     model = Lasso(alpha=0.2, fit_intercept=False, tol=1e-12, max_iter=100_000)
     coef = model.fit(X_hidden, y_hidden).coef_
-    texts = ["1.375"]
+    texts = []
     for value in list(reference.ravel()) + list(coef):
         if abs(value) > 0.05:
             texts.append(f"{value:.6g}")  # as check messages round
@@ -557,12 +557,17 @@ def _leaks(text: str, *, solution_too: bool) -> list[str]:
 # --------------------------------------------------------------------------- rows
 
 
+def _is_learner(shown: str, attack: Attack) -> bool:
+    """The learner as the grader shows it: the folder name, or for odd names its tag inside."""
+    return shown == attack.tag if attack.row_tag is None else attack.tag in shown
+
+
 def _rows(rows: list[dict], attack: Attack) -> list[dict]:
-    return [r for r in rows if attack.tag in r.get("learner", "")]
+    return [r for r in rows if _is_learner(r.get("learner", ""), attack)]
 
 
 def _learner_feedback(outcome: Outcome, attack: Attack) -> dict[str, str]:
-    return {k: v for k, v in outcome.feedback.items() if attack.tag in k.split("/")[0]}
+    return {k: v for k, v in outcome.feedback.items() if _is_learner(k.split("/")[0], attack)}
 
 
 def _batch_of(attack: Attack) -> str:
@@ -670,7 +675,7 @@ def test_every_learner_folder_has_rows(batch: Outcome):
     missing = [
         a.name
         for a in attacks
-        if not a.row_optional and not any(a.tag in learner for learner in learners)
+        if not a.row_optional and not any(_is_learner(learner, a) for learner in learners)
     ]
     assert not missing, f"learners without a row: {missing}"
 

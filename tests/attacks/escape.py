@@ -640,7 +640,7 @@ raise RuntimeError(_g2_ansi)
 def _html_safe(outcome, tag: str) -> list[str]:
     problems = []
     for path, text in outcome.feedback.items():
-        if not path.split("/")[0].startswith(tag):
+        if path.split("/")[0] != tag:
             continue
         html = text if path.endswith(".html") else mistune.html(text)
         kind = "HTML" if path.endswith(".html") else "Markdown rendered"
@@ -654,7 +654,7 @@ def _html_safe(outcome, tag: str) -> list[str]:
             problems.append(f"{path}: an injected heading in the {kind} feedback")
         if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
             problems.append(f"{path}: control characters in the feedback")
-    if not any(path.split("/")[0].startswith(tag) for path in outcome.feedback):
+    if not any(path.split("/")[0] == tag for path in outcome.feedback):
         problems.append(f"no feedback page for {tag}")
     return problems
 
@@ -663,7 +663,7 @@ def _csv_safe(tag: str):
     def verify(outcome) -> list[str]:
         problems = []
         for row in outcome.summary + outcome.grades:
-            if tag not in row.get("learner", ""):
+            if row.get("learner") != tag:
                 continue
             for key, value in row.items():
                 value = value or ""
