@@ -434,6 +434,8 @@ def collect(
             if entry.status != "collected":
                 continue
             info = entry._info
+            if info is None:  # only entries that were classified by their ZipInfo get here
+                continue
             if info.file_size > budget:
                 entry.status = "too-large"
                 entry.message = (

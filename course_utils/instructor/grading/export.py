@@ -320,7 +320,7 @@ def load_gradebook(
                 score.manual_points = None
                 unfinished += 1
             else:
-                score.manual_points = float(sum(got))
+                score.manual_points = float(sum(v for v in got if v is not None))
         if unfinished:
             warnings.append(
                 f"{unfinished} submission(s) have hand-graded answers without points in "
@@ -449,7 +449,8 @@ def _rows_wide(book: Gradebook, titles: dict[str, str]) -> list[list[str]]:
     for learner in book.learners:
         person = book.person(learner)
         totals = [book.scores[(learner, e)].total(book.with_manual) for e in book.exercises]
-        total = None if any(t is None for t in totals) else sum(totals)
+        known = [t for t in totals if t is not None]
+        total = sum(known) if len(known) == len(totals) else None
         rows.append(
             [neutralise(v) for v in (learner, person.id, person.name, person.email, person.sis_id)]
             + [_cell(t) for t in totals]

@@ -94,9 +94,9 @@ def build_bundle(
             if (project / name).is_file():
                 _add(archive, f"course/{name}", (project / name).read_bytes())
         for path in sorted((project / "course_utils").rglob("*.py")):
-            relative = path.relative_to(project).as_posix()
-            if "__pycache__" not in relative:
-                _add(archive, f"course/{relative}", path.read_bytes())
+            name = path.relative_to(project).as_posix()
+            if "__pycache__" not in name:
+                _add(archive, f"course/{name}", path.read_bytes())
         names = archive.namelist()
     return names
 
