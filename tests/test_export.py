@@ -209,7 +209,8 @@ def test_wide_csv_without_roster(tmp_path):
 def test_hand_graded_points_from_the_instructor_file(tmp_path):
     grades = _grades(tmp_path)
     template = tmp_path / "manual.csv"
-    export(grades, "manual", template)
+    book = export(grades, "manual", template)
+    assert not any("graded by hand" in w for w in book.warnings)
     rows = _read(template)
     assert rows[0] == ["learner", "exercise", "grade_id", "max_points", "points", "comment"]
     # one row per hand-graded answer of a handed-in submission (ben's ex04 is missing)
