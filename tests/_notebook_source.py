@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_notebook_source(relative_path: str) -> dict:
-    """Execute every code cell of ``sources/<relative_path>``; return the resulting namespace."""
+    """Execute the code cells of ``sources/<relative_path>``; return the resulting namespace.
+
+    A cell tagged ``colab-setup`` (package installation on Colab or JupyterLite) is skipped."""
     import jupytext
     import matplotlib as mpl
     import matplotlib.pyplot as plt
@@ -34,7 +36,8 @@ def run_notebook_source(relative_path: str) -> dict:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 for cell in notebook.cells:
-                    if cell.cell_type == "code":
+                    tags = cell.metadata.get("tags", [])
+                    if cell.cell_type == "code" and "colab-setup" not in tags:
                         exec(compile(cell.source, str(path), "exec"), namespace)
         finally:
             plt.close("all")

@@ -13,10 +13,10 @@
 # the `raise NotImplementedError` line), then run the check cell below it: it prints one line per
 # test case, `passed`, `failed` with what was expected and what came back, or `not attempted yet`.
 # The checks test properties any correct answer has (shapes, the loss at points where it is
-# known exactly, agreement with finite differences), not copies of the answer. The cells titled
-# *Graded test* are what an autograder scores: each one raises an error until your function is
-# right, and may hold more tests when your work is graded. Cells that use your functions raise
-# `NotImplementedError` until you have written them.
+# known exactly, the slope of your own loss along random directions), not copies of the
+# answer. The cells titled *Graded test* are what an autograder scores: each one raises an
+# error until your function is right, and may hold more tests when your work is graded. Cells
+# that use your functions raise `NotImplementedError` until you have written them.
 #
 # | Part | Points |
 # |---|---:|
@@ -285,36 +285,30 @@ def known_at_half(params, y, l2):
     return compare
 
 
-def numerical_gradients(params, X, y, l2=0.0, dropout_masks=None, eps=1e-6):
-    """Central differences of *your* loss, one weight at a time."""
-    numeric = []
-    for k, (W, b) in enumerate(params):
-        pair = []
-        for which, array in enumerate((W, b)):
-            gradient = np.zeros_like(array)
-            for index in np.ndindex(array.shape):
-                shifted = []
-                for sign in (1.0, -1.0):
-                    trial = [(W2.copy(), b2.copy()) for W2, b2 in params]
-                    trial[k][which][index] += sign * eps
-                    shifted.append(mlp_loss_and_gradients(trial, X, y, l2, dropout_masks)[0])
-                gradient[index] = (shifted[0] - shifted[1]) / (2 * eps)
-            pair.append(gradient)
-        numeric.append(tuple(pair))
-    return numeric
+def matches_slopes(params, X, y, l2=0.0, dropout_masks=None, eps=1e-5):
+    """A compare function: your gradients predict how your loss changes.
 
-
-def matches_finite_differences(params, X, y, l2=0.0, dropout_masks=None):
-    """A compare function: your gradients agree with central differences of your loss."""
+    For each array (each W and each b) a random direction V is drawn; the slope of your loss
+    along V, measured by a central difference, must equal sum(gradient * V)."""
 
     def compare(got, _expected):
-        numeric = numerical_gradients(params, X, y, l2, dropout_masks)
-        for k, (analytic_pair, numeric_pair) in enumerate(zip(got[1], numeric, strict=True)):
-            for name, a, g in zip(("dW", "db"), analytic_pair, numeric_pair, strict=True):
-                if not np.allclose(a, g, rtol=1e-5, atol=1e-7):
-                    worst = np.abs(np.asarray(a) - g).max()
+        direction_rng = np.random.default_rng(99)
+        for k in range(len(params)):
+            for which, name in ((0, "dW"), (1, "db")):
+                V = direction_rng.normal(size=np.shape(params[k][which]))
+                losses = []
+                for sign in (1.0, -1.0):
+                    trial = [(W.copy(), b.copy()) for W, b in params]
+                    moved = list(trial[k])
+                    moved[which] = moved[which] + sign * eps * V
+                    trial[k] = tuple(moved)
+                    losses.append(mlp_loss_and_gradients(trial, X, y, l2, dropout_masks)[0])
+                slope = (losses[0] - losses[1]) / (2 * eps)
+                predicted = float(np.sum(np.asarray(got[1][k][which]) * V))
+                if not np.isclose(predicted, slope, rtol=1e-5, atol=1e-8):
                     return (
-                        f"layer {k}: {name} differs from finite differences by up to {worst:.1e}"
+                        f"layer {k}: along a random direction your {name} predicts a slope of "
+                        f"{predicted:.6f}, but your loss changes at {slope:.6f}"
                     )
         return True
 
@@ -365,14 +359,14 @@ check_function(
         ),
         Case(
             (net_small, X_small, y_small),
-            compare=matches_finite_differences(net_small, X_small, y_small),
-            label="gradients = finite differences of your loss",
+            compare=matches_slopes(net_small, X_small, y_small),
+            label="your gradients predict how your loss changes",
             hint="delta starts as (p - y) / n; dW = A_prev.T @ delta; go back with delta @ W.T "
             "and the ReLU derivative (Z > 0)",
         ),
         Case(
             (net_small, X_small, y_small, 0.05, masks_small),
-            compare=matches_finite_differences(net_small, X_small, y_small, 0.05, masks_small),
+            compare=matches_slopes(net_small, X_small, y_small, 0.05, masks_small),
             label="the same with l2 = 0.05 and dropout masks",
             hint="multiply each hidden layer's ReLU output by its mask, and the gradient "
             "flowing back into that layer by the same mask",
@@ -400,10 +394,10 @@ check_function(
         ),
         Case(
             (net_graded, X_graded, y_graded, 0.02, masks_for([2, 6, 1], 9, 0.5, seed=5)),
-            compare=matches_finite_differences(
+            compare=matches_slopes(
                 net_graded, X_graded, y_graded, 0.02, masks_for([2, 6, 1], 9, 0.5, seed=5)
             ),
-            label="finite differences, with L2 and dropout",
+            label="slopes, with L2 and dropout",
         ),
     ],
     strict=True,
