@@ -12,6 +12,25 @@
 # reason is wrong; the numbers below show why).
 # Runtime: about 25 s on a 2-core laptop (TensorFlow's import and seven small networks).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/09_early_stopping_and_more.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/09_early_stopping_and_more.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -26,6 +45,7 @@ import pandas as pd
 import tensorflow as tf
 
 from course_utils.data import load_digits_split
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
 
 # %% [markdown]
@@ -183,7 +203,13 @@ plot_history(fixed_history, "loss", ax=ax, label=f"fixed {MAX_EPOCHS} epochs", c
 ax.axvline(len(stopped_val_loss), color="C3", linestyle=":", label="early stopping stops here")
 ax.set_ylim(0, 0.5)
 ax.set_title("The plain network: validation loss rises after its minimum")
-ax.legend();
+ax.legend()
+show_figure(
+    "Training and validation loss against epoch for the plain digits network trained for "
+    "the fixed number of epochs, with a dotted vertical line where early stopping stops: "
+    "the validation loss reaches its minimum and then rises while the training loss keeps"
+    " falling towards zero."
+)
 
 # %% [markdown]
 # ### `restore_best_weights=True` puts back the best epoch's weights
@@ -271,6 +297,10 @@ for axis in axes.ravel():
     axis.grid(False)
 axes[0, 0].set_ylabel("original")
 axes[1, 0].set_ylabel("shifted")
+show_figure(
+    "Five handwritten 8x8 digits in the top row and, below each, the same digit after the"
+    " random translation layer, moved by up to one pixel with a blank border filled in."
+)
 print(f"pixels changed by the shift: {np.mean(shifted != originals):.0%}")
 
 # %% [markdown]
@@ -405,7 +435,12 @@ ax_epochs.barh(
 ax_epochs.set_xlabel("epochs")
 ax_epochs.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8, ncols=2)
 fig.suptitle("Same network, same data, one technique at a time")
-fig.tight_layout();
+fig.tight_layout()
+show_figure(
+    "Two horizontal bar charts, one bar per technique: left, the validation accuracy of "
+    "each configuration with the fixed run's accuracy marked; right, the epoch of the "
+    "lowest validation loss and the number of epochs trained."
+)
 
 # %% [markdown]
 # What the numbers say on this task (read them with the standard error in mind):

@@ -18,6 +18,25 @@
 # tutorial questions 1, 3, 5, 8, 16 and 20 on real data.
 # Runtime: about 30 s on a 2-core laptop (TensorFlow's import and thirteen small networks).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/12_capstone.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/12_capstone.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -35,6 +54,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.data import load_breast_cancer_split
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
 
 # %% [markdown]
@@ -197,7 +217,12 @@ fig, ax = plt.subplots(figsize=(7, 4))
 plot_history(baseline_history, "log_loss", ax=ax, label="no regularization")
 ax.set_ylim(0, 0.4)
 ax.set_ylabel("log loss (binary cross-entropy)")
-ax.set_title("Baseline: the training loss goes to zero, the validation loss turns up");
+ax.set_title("Baseline: the training loss goes to zero, the validation loss turns up")
+show_figure(
+    "Training and validation log loss against epoch for the baseline network on the "
+    "breast-cancer data: the training loss falls to zero, the validation loss reaches a "
+    "minimum within the first ten epochs and then climbs again."
+)
 
 # %% [markdown]
 # The training set is learned perfectly (log loss near 0, accuracy 1.000) while the validation
@@ -327,7 +352,12 @@ ax_loss.set_xlabel("validation log loss (lower is better)")
 ax_accuracy.set_xlabel("validation accuracy (higher is better)")
 fig.legend(*ax_accuracy.get_legend_handles_labels(), loc="lower center", ncols=3, fontsize=9)
 fig.suptitle(f"Validation scores per configuration (red: selected, {selected})")
-fig.tight_layout(rect=(0, 0.06, 1, 1));
+fig.tight_layout(rect=(0, 0.06, 1, 1))
+show_figure(
+    "Two dot charts with one row per configuration, validation log loss on the left and "
+    "validation accuracy on the right, the selected configuration in red and the "
+    "logistic-regression baseline for comparison."
+)
 
 # %% [markdown]
 # ## 8. One evaluation on the test set

@@ -21,6 +21,25 @@
 # **Runtime:** about 15 s on a 2-core laptop (importing TensorFlow, four NumPy trainings of
 # 1,000 steps and 50 Keras steps).
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/13_regularization_from_scratch.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/13_regularization_from_scratch.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -32,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from course_utils.data import make_noisy_moons
+from course_utils.figures import show_figure
 
 # %% [markdown]
 # ## 1. The network and its forward pass
@@ -388,7 +408,14 @@ for ax in axes:
     ax.set_xlabel("gradient step")
 axes[0].set_ylabel("loss")
 axes[1].legend()
-axes[1].set_ylim(0, 1.2);
+axes[1].set_ylim(0, 1.2)
+show_figure(
+    "Training cross-entropy on the left and validation cross-entropy on the right against"
+    " the gradient step, for the NumPy network without regularization, with L2, with "
+    "dropout and with both: without regularization the training loss heads towards zero "
+    "while the validation loss climbs after an early minimum; L2 keeps the validation "
+    "loss lowest."
+)
 
 # %% [markdown]
 # Without regularization the network drives its training loss towards zero while the
@@ -488,7 +515,12 @@ ax.plot(bridge.index, bridge["keras_loss"], "o", ms=4, mfc="none", label="Keras 
 ax.set_xlabel("full-batch gradient step")
 ax.set_ylabel("cross-entropy + L2 term")
 ax.set_title("Same weights, same steps: the curves coincide")
-ax.legend();
+ax.legend()
+show_figure(
+    "Loss against the full-batch gradient step for the NumPy network and for the Keras "
+    "network with L2(0.0025) and SGD from the same weights: the Keras points lie exactly "
+    "on the NumPy curve."
+)
 
 # %% [markdown]
 # The two implementations agree to six decimals at every step, the final weights and the
