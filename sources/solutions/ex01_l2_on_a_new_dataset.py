@@ -41,6 +41,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from course_utils.checks import Case, check_function
+from course_utils.figures import show_figure
 
 # %% [markdown]
 # ## The data
@@ -363,6 +364,11 @@ ax.set_xlabel("alpha")
 ax.set_ylabel("mean squared error")
 ax.set_title("Ridge on 65 diabetes features, 100 training patients")
 ax.legend()
+show_figure(
+    "Training and validation mean squared error of Ridge against alpha, both on log scales,"
+    " with a dotted line at the best alpha: the training error rises with alpha, the"
+    " validation error falls to its minimum at the best alpha and rises again beyond it."
+)
 rows = [f"{'alpha':>9}  {'train MSE':>9}  {'val MSE':>9}  {'test MSE':>9}"]
 for alpha in (alphas[0], 1.0, chosen, alphas[-1]):
     coef, intercept = ridge_closed_form(X_train, y_train, alpha)

@@ -37,6 +37,7 @@ import numpy as np
 
 from course_utils.checks import Case, check_function
 from course_utils.data import load_digits_split
+from course_utils.figures import show_figure
 
 
 # %% [markdown]
@@ -406,7 +407,12 @@ ax.plot(rates, [results[r]["val_accuracy"] for r in rates], "s--", label="valida
 ax.set_xlabel("dropout rate")
 ax.set_ylabel("final accuracy")
 ax.set_title("Same network, 150 training digits, 40 epochs")
-ax.legend();
+ax.legend()
+show_figure(
+    "Final training and validation accuracy against the dropout rate for the same network"
+    " on 150 training digits: the training accuracy falls as the rate grows, the "
+    "validation accuracy stays level up to rate 0.5 and drops at 0.8."
+)
 
 # %% [markdown]
 # ## Question 1 (2 points)

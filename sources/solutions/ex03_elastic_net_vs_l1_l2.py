@@ -43,6 +43,7 @@ from sklearn.model_selection import KFold, train_test_split
 
 from course_utils.checks import Case, check_function, same_fitted_estimators
 from course_utils.data import make_correlated_groups
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_coefficients
 
 # %% nbgrader={"grade": false, "grade_id": "ex03-data", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -319,7 +320,13 @@ for offset, (name, model) in zip((-0.27, 0.0, 0.27), models.items(), strict=True
         offset=offset,
     )
 ax.set_xlabel("feature (group.member)")
-ax.set_title("Coefficients of the first four groups (groups 0 and 1 are informative)");
+ax.set_title("Coefficients of the first four groups (groups 0 and 1 are informative)")
+show_figure(
+    "Grouped bars of the Ridge, Lasso and Elastic Net coefficients of the first twelve "
+    "features, with markers at the true values: the informative features of groups 0 and "
+    "1 get the largest weights, and the Lasso sets more of the coefficients to zero than "
+    "the other two models."
+)
 
 # %% [markdown]
 # ## Task 3 · Tune each strength on its own (2 points)

@@ -35,6 +35,7 @@ from sklearn.linear_model import Lasso
 
 from course_utils.checks import Case, check_function
 from course_utils.data import make_sparse_regression
+from course_utils.figures import show_figure
 
 
 # %% [markdown]
@@ -312,6 +313,12 @@ ax.set_xlabel("alpha (strong penalty on the left)")
 ax.set_ylabel("coefficient")
 ax.set_title("Lasso path: solid = informative, dotted = noise features")
 ax.legend()
+show_figure(
+    "The learner's Lasso path, every coefficient against alpha from strong penalty on the"
+    " left to weak on the right: all coefficients start at exactly zero, the three"
+    " informative features (solid) leave zero first and grow large, the noise features"
+    " (dotted) enter late and stay small."
+)
 print("feature  true coef  largest alpha with a non-zero coefficient")
 for j in range(path.shape[1]):
     nonzero = np.flatnonzero(path[:, j])

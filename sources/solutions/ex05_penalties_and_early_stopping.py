@@ -36,6 +36,7 @@ import numpy as np
 
 from course_utils.checks import Case, check_function
 from course_utils.data import make_noisy_moons
+from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
 
 
@@ -399,7 +400,12 @@ history = model.fit(
     verbose=0,
 )
 ax = plot_history(history, metric="loss")
-ax.set_title("Early stopping keeps the epoch with the lowest validation loss");
+ax.set_title("Early stopping keeps the epoch with the lowest validation loss")
+show_figure(
+    "Training and validation loss against epoch for the small network with an L2 penalty"
+    " trained with early stopping on the noisy two moons: the training loss keeps falling,"
+    " the validation loss falls to a minimum and the run stops some epochs after it."
+)
 
 # %% [markdown]
 # The next cell compares the callback's choice with your `early_stopping_epoch` on the recorded
