@@ -38,6 +38,25 @@
 # | 19 | unsupervised learning | **misleading**: PCA is not "regularized to prevent over-fitting"; keeping few components acts like a regularizer | here |
 # | 20 | too strong | right | [10](10_pitfalls_and_troubleshooting.ipynb), [12](12_capstone.ipynb) |
 
+# %% [markdown] tags=["launch-badges", "remove-cell"]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/11_questions_and_answers.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/11_questions_and_answers.ipynb)
+
+# %% tags=["colab-setup", "remove-cell"]
+# On Google Colab or in JupyterLite only: install the course package (they have the
+# rest; --no-deps keeps Colab's own packages). Anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    package = "course_utils @ git+https://github.com/regularization-course/regularization-in-neural-networks"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", package], check=True)
+elif sys.platform == "emscripten":  # JupyterLite (Pyodide): the wheel the site serves
+    import piplite
+
+    await piplite.install("course_utils", deps=False)
+
 # %%
 from course_utils import setup_notebook
 
@@ -60,6 +79,7 @@ from course_utils.data import (
     make_nonlinear_1d,
     make_sparse_regression,
 )
+from course_utils.figures import show_figure
 from course_utils.quiz import Question, show_quiz
 
 # %% [markdown]
@@ -633,7 +653,14 @@ ax.minorticks_off()
 ax.set_xlabel("training-set size")
 ax.set_ylabel("median test MSE (log scale)")
 ax.set_title("Regularization pays most on small data sets")
-ax.legend();
+ax.legend()
+show_figure(
+    "Median test mean squared error against training-set size, both on log scales, for a "
+    "degree-9 polynomial without a penalty and with Ridge whose alpha is chosen by cross-"
+    "validation, and a dotted line at the noise variance: on small training sets the "
+    "unpenalized error is far above Ridge's, and the two curves meet as the training set "
+    "grows."
+)
 
 # %% [markdown]
 # With 12 points, the unpenalized polynomial's median error is several times the ridge error;
