@@ -168,3 +168,30 @@ def test_inserting_the_cells_is_idempotent_and_keeps_the_title_first():
     )
     with pytest.raises(ValueError, match="Markdown title cell"):
         launch_cells.with_launch_cells("# %%\nx = 1\n", "https://github.com/a/b", "n.ipynb")
+
+
+COURSE = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.name for p in COURSE])
+def test_every_course_notebook_starts_with_the_badges_and_the_colab_cell(path):
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    repository = launch_cells.repository_address()
+    badge, colab = nb["cells"][1], nb["cells"][2]
+    assert badge["cell_type"] == "markdown", "run python -m course_utils.instructor.launch_cells"
+    assert "".join(badge["source"]) == launch_cells.badge_markdown(
+        repository, f"notebooks/{path.name}"
+    )
+    assert colab["cell_type"] == "code"
+    assert "".join(colab["source"]) == launch_cells.colab_code(repository)
+    assert colab["outputs"] == [], "the set-up cell must print nothing outside Colab"
+    for cell in (badge, colab):
+        assert "remove-cell" in cell["metadata"].get("tags", []), "the website hides them"
+
+
+def test_the_sources_carry_the_current_template(capsys):
+    sources = sorted((ROOT / "sources" / "notebooks").glob("*.py"))
+    assert sources, "no jupytext sources"
+    assert launch_cells.main(["--check", *map(str, sources)]) == 0, capsys.readouterr().out

@@ -51,6 +51,18 @@ def _png_outputs(path: Path) -> int:
     )
 
 
+def _figure_alts(path: Path) -> list[str | None]:
+    """The text alternative stored with each figure (course_utils.figures), in order."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        output.get("metadata", {}).get("image/png", {}).get("alt")
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+
+
 def _page_of(notebook: Path) -> Path:
     return SITE / notebook.parent.name / f"{notebook.stem}.html"
 
@@ -164,9 +176,10 @@ def test_the_site_has_a_page_per_notebook_in_syllabus_order(site_url):
 def test_every_page_loads_offline_with_figures_and_math(site_url, browser):
     pages = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
     pages = [p for p in pages if not p.startswith(("_static/", "_sources/", "lite/"))]
-    expected_figures = {
-        _page_of(nb).relative_to(SITE).as_posix(): _png_outputs(nb) for nb in _course_notebooks()
+    expected_alts = {
+        _page_of(nb).relative_to(SITE).as_posix(): _figure_alts(nb) for nb in _course_notebooks()
     }
+    expected_figures = {name: len(alts) for name, alts in expected_alts.items()}
     assert sum(expected_figures.values()) > 30, "the notebooks store fewer figures than expected"
     problems = []
     math_pages = 0
@@ -188,6 +201,11 @@ def test_every_page_loads_offline_with_figures_and_math(site_url, browser):
                     problems.append(
                         f"{name}: {images.count()} figures, the notebook stores "
                         f"{expected_figures[name]}"
+                    )
+                alts = images.evaluate_all("els => els.map(img => img.getAttribute('alt'))")
+                if alts != expected_alts[name]:
+                    problems.append(
+                        f"{name}: image alt texts {alts} != stored {expected_alts[name]}"
                     )
                 for i in range(images.count()):
                     image = images.nth(i)
