@@ -5,8 +5,13 @@ function that returns a *compiled* Keras model, and this module only repeats
 the chores around it (seeding before each build, fitting with validation data,
 timing, collecting the numbers into a :class:`pandas.DataFrame`).
 
-Importing this module does not import TensorFlow; Keras is imported the
-first time :func:`train_configurations` runs.
+:func:`make_dataset` turns arrays into the ``tf.data`` pipeline that
+:func:`train_configurations` feeds to ``fit``: for networks as small as the
+course's, Keras spends most of a step slicing NumPy arrays, and a dataset
+built once trains the same model 2-3 times faster.
+
+Importing this module does not import TensorFlow; it is imported the first
+time :func:`make_dataset` or :func:`train_configurations` runs.
 
 >>> import numpy as np
 >>> from course_utils.training import zero_fraction
@@ -48,6 +53,7 @@ from course_utils._validation import (
 )
 
 __all__ = [
+    "make_dataset",
     "train_configurations",
     "plot_weight_histograms",
     "zero_fraction",
@@ -131,6 +137,59 @@ def _check_callbacks(callbacks):
 
 
 # --------------------------------------------------------------------------- training
+def make_dataset(X, y, *, batch_size: int = 32, shuffle_seed: int | None = None):
+    """A ``tf.data.Dataset`` of ``(X, y)`` batches, for ``fit``, ``evaluate`` or ``predict``.
+
+    Keras also accepts the NumPy arrays themselves, but then cuts them into
+    batches again at every epoch, and for a small network that bookkeeping
+    costs more than the arithmetic. The same training from a dataset takes
+    2-3 times less time (measured on notebook 07's network).
+
+    Parameters
+    ----------
+    X, y:
+        Inputs and targets of the same length. Floating-point arrays become
+        float32 (what Keras would do with them); integer labels are kept.
+    batch_size:
+        Examples per batch.
+    shuffle_seed:
+        ``None`` keeps the order (for evaluation). A seed shuffles the examples
+        into a new order at every epoch, the same sequence of orders on every
+        run; pass ``shuffle=False`` to ``fit``, the dataset already shuffles.
+        Build a new dataset for each model you train, so that each starts
+        from the first of those orders.
+
+    >>> batches = make_dataset(np.zeros((5, 2)), np.arange(5), batch_size=2)  # doctest: +SKIP
+    >>> [len(y) for _, y in batches]  # doctest: +SKIP
+    [2, 2, 1]
+    """
+    batch_size = check_whole_number("batch_size", batch_size, minimum=1)
+    if shuffle_seed is not None:
+        shuffle_seed = check_seed(shuffle_seed, "shuffle_seed")
+    X, y = (_as_keras_array(a) for a in (X, y))
+    if X.ndim == 0 or len(X) == 0:
+        raise ValueError("X is empty: give at least one example.")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} examples but y has {len(y)} targets; they must match.")
+
+    from course_utils.notebook import import_keras
+
+    import_keras()  # TensorFlow without its start-up noise
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices((X, y))
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(X), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size)
+
+
+def _as_keras_array(values) -> np.ndarray:
+    array = np.asarray(values)
+    if np.issubdtype(array.dtype, np.floating):
+        return array.astype(np.float32)
+    return array
+
+
 def train_configurations(
     configs,
     build_model: Callable,
@@ -155,13 +214,16 @@ def train_configurations(
         A course :class:`~course_utils.data.DataSplit` or ``(X_train, y_train, X_val, y_val)``.
         Only the training and validation parts are used: the test set stays untouched.
     epochs, batch_size:
-        Passed to ``model.fit`` (always with ``validation_data``, ``verbose=0``).
-        Validation and evaluation use batches of at least 512 samples: the
-        numbers are the same (up to rounding) and come much faster.
+        Passed to ``model.fit`` (always with validation data, ``verbose=0``).
+        The data go in as :func:`make_dataset` pipelines: the training set
+        shuffled anew at every epoch (seeded with ``seed``), validation and
+        evaluation in batches of at least 512 samples (the numbers are the
+        same up to rounding, and come much faster).
     seed:
         ``keras.utils.set_random_seed(seed)`` runs before each build, so every
         configuration starts from the same random state (same initial weights
-        whenever the architectures match).
+        whenever the architectures match) and sees its training examples in
+        the same sequence of shuffled orders.
     callbacks:
         ``None``, a list of callbacks shared by all fits, or a function
         returning a fresh list for each configuration (use this for callbacks
@@ -230,13 +292,11 @@ def train_configurations(
             )
         fit_callbacks = callbacks() if callable(callbacks) else callbacks
         history = model.fit(
-            X_train,
-            y_train,
-            validation_data=(X_val, y_val),
+            make_dataset(X_train, y_train, batch_size=batch_size, shuffle_seed=seed),
+            validation_data=make_dataset(X_val, y_val, batch_size=eval_batch_size),
             epochs=epochs,
-            batch_size=batch_size,
-            validation_batch_size=eval_batch_size,
             callbacks=fit_callbacks,
+            shuffle=False,  # the dataset shuffles
             verbose=0,
         )
         seconds = time.perf_counter() - start
@@ -255,10 +315,14 @@ def train_configurations(
         best = int(np.argmin(val_curve) if lower else np.argmax(val_curve))
         if evaluate:
             train_value = model.evaluate(
-                X_train, y_train, batch_size=eval_batch_size, verbose=0, return_dict=True
+                make_dataset(X_train, y_train, batch_size=eval_batch_size),
+                verbose=0,
+                return_dict=True,
             )[m]
             val_value = model.evaluate(
-                X_val, y_val, batch_size=eval_batch_size, verbose=0, return_dict=True
+                make_dataset(X_val, y_val, batch_size=eval_batch_size),
+                verbose=0,
+                return_dict=True,
             )[m]
         else:
             train_value = hist[m][-1]
