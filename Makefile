@@ -9,6 +9,10 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.course-installed
 KERNEL := regularization-course
 JOBS   ?= 2
+# make setup installs the lock with uv (installed into .venv by pip; several times faster, see
+# README), and with pip where uv cannot be installed or with INSTALLER=pip.
+INSTALLER  ?= uv
+UV_VERSION := 0.13.9
 LAB_ARGS ?=
 # Jupyter refuses to start as root unless told; containers and some CI machines run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -28,8 +32,16 @@ $(STAMP): pyproject.toml requirements-lock.txt
 		echo "The course needs Python 3.11 or newer; $(PYTHON) is older (try make PYTHON=python3.12)."; \
 		exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@if [ "$(INSTALLER)" = uv ] && $(PY) -m pip install --quiet --disable-pip-version-check \
+			"uv==$(UV_VERSION)" > /dev/null 2>&1; then \
+		echo "Installing requirements-lock.txt with uv"; \
+		$(BIN)/uv pip install --quiet --python $(PY) -r requirements-lock.txt && \
+		$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .; \
+	else \
+		echo "Installing requirements-lock.txt with pip"; \
+		$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt && \
+		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	fi
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name "Python 3 (regularization course)" > /dev/null
 	@touch $(STAMP)
@@ -80,8 +92,27 @@ lock: ## Re-resolve the dependency ranges in a scratch venv and rewrite requirem
 	rm -rf .lock-venv
 	@echo "requirements-lock.txt rewritten; run 'make notebooks' and commit both."
 
+MIN_VENV := .min-venv
+MIN_PY   := $(MIN_VENV)/bin/python
+MIN_UV   := $(MIN_VENV)/bin/uv
+.PHONY: test-min
+test-min: ## Unit tests and lax nbval on the lowest versions the ranges allow (scratch .min-venv)
+	rm -rf $(MIN_VENV)
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(MIN_UV) pip compile pyproject.toml --quiet --resolution lowest-direct --python $(MIN_PY) \
+		--extra lab --extra instructor --extra test --output-file $(MIN_VENV)/requirements-min.txt
+	$(MIN_UV) pip install --quiet --python $(MIN_PY) -r $(MIN_VENV)/requirements-min.txt
+	$(MIN_UV) pip install --quiet --python $(MIN_PY) --no-deps -e .
+	$(MIN_PY) -m ipykernel install --sys-prefix --name $(KERNEL) > /dev/null
+	@grep -E '^(tensorflow|keras|numpy|scikit-learn|matplotlib|pandas|ipywidgets)==' \
+		$(MIN_VENV)/requirements-min.txt | tr '\n' ' '; echo
+	$(MIN_PY) -m pytest tests -n $(JOBS) -q -p no:cacheprovider
+	$(MIN_PY) -m pytest --nbval-lax notebooks solutions exercises $(NBVAL_ARGS) -q
+	@echo "The lowest versions the ranges allow pass (scratch environment: $(MIN_VENV))."
+
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .lock-venv $(MIN_VENV) .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
 .PHONY: test-browser
