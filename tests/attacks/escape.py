@@ -165,8 +165,10 @@ for start in starts:
                 if path in seen or "ex04" not in path.name:
                     continue
                 seen.add(path)
-                if "BEGIN HIDDEN TESTS" in g2_read(path):
-                    found = found or path
+                text = g2_read(path)
+                if "### BEGIN HIDDEN TESTS" in text and "### BEGIN SOLUTION" in text:
+                    if found is None or "solutions" in path.parts:
+                        found = path
 if found:
     g2_leak(g2_hidden_text(found))
     g2_exec_answers(found)
