@@ -219,10 +219,23 @@ for ax, name in zip(axes, histories, strict=True):
     probability = histories[name].model.predict(grid, verbose=0).reshape(grid_x.shape)
     ax.contourf(grid_x, grid_y, probability, levels=[0, 0.5, 1], colors=["C0", "C1"], alpha=0.2)
     ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="k", linewidths=1)
-    ax.scatter(*moons.X_train.T, c=moons.y_train, cmap="coolwarm", s=14, edgecolor="k")
+    for label, color in ((0, "C0"), (1, "C3")):
+        points = moons.X_train[moons.y_train == label]
+        ax.scatter(
+            *points.T, color=color, s=14, edgecolor="k", label=f"training point, class {label}"
+        )
     ax.set_title(f"{name}: boundary from 100 training points")
     ax.set_xlabel("$x_1$")
 axes[0].set_ylabel("$x_2$")
+handles, labels = axes[0].get_legend_handles_labels()
+handles += [
+    plt.Rectangle((0, 0), 1, 1, color="C0", alpha=0.2),
+    plt.Rectangle((0, 0), 1, 1, color="C1", alpha=0.2),
+    plt.Line2D([], [], color="k", linewidth=1),
+]
+labels += ["predicted class 0", "predicted class 1", "boundary (probability 0.5)"]
+fig.legend(handles, labels, loc="lower center", ncols=5, fontsize="small")
+fig.tight_layout(rect=(0, 0.1, 1, 1))
 show_figure(
     "Decision boundaries of the two networks over the noisy half-moons, without dropout "
     "on the left and with dropout on the right: the boundary without dropout bends around"
