@@ -16,10 +16,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_notebook_source(relative_path: str) -> dict:
+def run_notebook_source(relative_path: str, until: str | None = None) -> dict:
     """Execute the code cells of ``sources/<relative_path>``; return the resulting namespace.
 
-    A cell tagged ``colab-setup`` (package installation on Colab or JupyterLite) is skipped."""
+    A cell tagged ``colab-setup`` (package installation on Colab or JupyterLite) is skipped.
+    With ``until``, execution stops after the first code cell whose source contains it."""
     import jupytext
     import matplotlib as mpl
     import matplotlib.pyplot as plt
@@ -39,6 +40,8 @@ def run_notebook_source(relative_path: str) -> dict:
                     tags = cell.metadata.get("tags", [])
                     if cell.cell_type == "code" and "colab-setup" not in tags:
                         exec(compile(cell.source, str(path), "exec"), namespace)
+                        if until is not None and until in cell.source:
+                            break
         finally:
             plt.close("all")
             plt.switch_backend(backend)
