@@ -358,7 +358,11 @@ def _grade_all(
     for item in to_run:
         pending.put(item)
     done: queue.Queue = queue.Queue()
-    workers = [Worker(log_dir / f"worker-{n}.log") for n in range(min(jobs, len(to_run)))]
+    # The trusted side (each worker) shares the CPUs like the kernels do.
+    workers = [
+        Worker(log_dir / f"worker-{n}.log", env=job_settings["env"])
+        for n in range(min(jobs, len(to_run)))
+    ]
     stop = threading.Event()
     sandbox_word = "yes" if job_settings["sandboxed"] else "no"
 

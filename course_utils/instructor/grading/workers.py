@@ -111,8 +111,9 @@ def worker_main() -> None:
 class Worker:
     """One grading worker process, restarted when it dies or hangs."""
 
-    def __init__(self, log_path: Path | None):
+    def __init__(self, log_path: Path | None, env: dict[str, str] | None = None):
         self.log_path = log_path
+        self.env = env  # added to the worker's environment (the BLAS thread limits)
         self.proc: subprocess.Popen | None = None
         self.ready = False
 
@@ -129,6 +130,7 @@ class Worker:
             text=True,
             encoding="utf-8",
             start_new_session=True,
+            env={**os.environ, **self.env} if self.env else None,
         )
         self.ready = False
         if log is not subprocess.DEVNULL:
