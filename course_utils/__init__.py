@@ -13,6 +13,7 @@ Learner-facing modules (imported from the notebooks):
 * :mod:`course_utils.linear_plots`    - paths, complexity and learning curves, L1/L2 geometry
 * :mod:`course_utils.selection_plots` - validation curves with bands, the one-standard-error rule
 * :mod:`course_utils.training`  - Keras configurations trained into one table; weight histograms
+* :mod:`course_utils.numpy_mlp` - a small NumPy network (L2, inverted dropout) for fast experiments
 * :mod:`course_utils.widgets`   - interactive explorers (alpha, dropout rate, regularization path)
 * :mod:`course_utils.quiz`      - short quizzes with immediate answers
 * :mod:`course_utils.checks`    - instant feedback for the exercises
@@ -46,6 +47,7 @@ _SUBMODULES = (
     "figures",
     "linear_plots",
     "notebook",
+    "numpy_mlp",
     "plotting",
     "quiz",
     "selection_plots",
