@@ -197,6 +197,22 @@ LITE_NOTEBOOKS = [
 ]
 
 
+def _copy_joined(source: Path, target: Path) -> None:
+    """Copy a notebook with its multi-line strings joined, as a Jupyter server serves it.
+
+    On disk nbformat may store a text as a list of lines; JupyterLab's server joins them
+    before the browser sees the notebook, JupyterLite does not, and its table of contents
+    then fails on Markdown outputs (the figures' captions).
+    """
+    import json
+
+    import nbformat
+
+    # nbformat's reader joins the lines (its writer would split them again)
+    notebook = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def _build_lite(app, exception):
     if exception is not None or os.environ.get("COURSE_SITE_LITE", "1") == "0":
         return
@@ -205,7 +221,7 @@ def _build_lite(app, exception):
         contents = scratch / "contents"
         contents.mkdir()
         for name in LITE_NOTEBOOKS:
-            shutil.copyfile(Path(app.srcdir) / name, contents / Path(name).name)
+            _copy_joined(Path(app.srcdir) / name, contents / Path(name).name)
         quiet = ["--quiet", "--disable-pip-version-check"]
         subprocess.run(
             [sys.executable, "-m", "pip", "wheel", *quiet, "--no-deps", "--no-build-isolation"]
