@@ -31,6 +31,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_utils._validation import (
+    check_choice,
+    check_number,
+    check_seed,
+    check_whole_number,
+)
+
 __all__ = [
     "Trained",
     "init_params",
@@ -53,12 +60,10 @@ def _layer_sizes(layer_sizes) -> list[int]:
         raise TypeError("layer_sizes must be a list of whole numbers, e.g. [2, 16, 1].") from None
     if len(sizes) < 2:
         raise ValueError("layer_sizes needs at least an input size and an output size.")
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"every layer size must be a whole number >= 1, got {size!r}.")
+    sizes = [check_whole_number(f"layer_sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
     if sizes[-1] != 1:
         raise ValueError(f"the network has one sigmoid output unit: end with 1, not {sizes[-1]}.")
-    return [int(s) for s in sizes]
+    return sizes
 
 
 def _data(X, y=None):
@@ -74,13 +79,7 @@ def _data(X, y=None):
 
 
 def _rate(dropout_rate) -> float:
-    if isinstance(dropout_rate, bool) or not isinstance(
-        dropout_rate, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError("dropout_rate must be a number in [0, 1).")
-    if not 0.0 <= dropout_rate < 1.0:
-        raise ValueError(f"dropout_rate must be at least 0 and below 1, got {dropout_rate}.")
-    return float(dropout_rate)
+    return check_number("dropout_rate", dropout_rate, low=0.0, high=1.0, high_open=True)
 
 
 def _one_blas_thread(func):
@@ -180,8 +179,8 @@ def predict_proba(params, X, *, dropout_rate: float = 0.0, n_masks: int = 0, see
     """
     X = _data(X)
     rate = _rate(dropout_rate)
-    if isinstance(n_masks, bool) or not isinstance(n_masks, (int, np.integer)) or n_masks < 0:
-        raise ValueError(f"n_masks must be a whole number >= 0, got {n_masks!r}.")
+    n_masks = check_whole_number("n_masks", n_masks, minimum=0)
+    seed = check_seed(seed)
     if n_masks == 0:
         return _sigmoid(_forward(params, X, None)[1])
     if rate == 0.0:
@@ -268,8 +267,13 @@ def train_mlp(
     if X.shape[1] != sizes[0]:
         raise ValueError(f"X has {X.shape[1]} features but layer_sizes starts with {sizes[0]}.")
     rate = _rate(dropout_rate)
-    if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}.")
+    check_choice("optimizer", optimizer, ("adam", "sgd"))
+    steps = check_whole_number("steps", steps, minimum=1)
+    learning_rate = check_number("learning_rate", learning_rate, low=0.0, low_open=True)
+    l2 = check_number("l2", l2, low=0.0)
+    seed = check_seed(seed)
+    if batch_size is not None:
+        batch_size = check_whole_number("batch_size", batch_size, minimum=1)
     if rows is not None:
         rows = np.asarray(rows, dtype=int)
         X, y = X[rows], y[rows]

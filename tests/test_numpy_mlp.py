@@ -169,7 +169,7 @@ def test_log_loss_and_accuracy():
     [
         (lambda: init_params([3]), ValueError, "at least an input size"),
         (lambda: init_params([3, 4, 2]), ValueError, "one sigmoid output"),
-        (lambda: init_params([3, 0, 1]), ValueError, "whole number >= 1"),
+        (lambda: init_params([3, 0, 1]), ValueError, "at least 1"),
         (lambda: init_params(5), TypeError, "list of whole numbers"),
         (
             lambda: train_mlp([2, 1], np.ones((3, 3)), np.ones(3), steps=1, learning_rate=0.1),
@@ -198,7 +198,7 @@ def test_log_loss_and_accuracy():
                 optimizer="rmsprop",
             ),
             ValueError,
-            "'adam' or 'sgd'",
+            "one of 'adam', 'sgd'",
         ),
         (
             lambda: predict_proba(init_params([2, 1]), np.ones((2, 2)), n_masks=3),
