@@ -54,6 +54,7 @@ from course_utils.data import (
 )
 from course_utils.explorer_plots import plot_alpha_fit
 from course_utils.figures import show_figure
+from course_utils.training import make_dataset
 from course_utils.widgets import alpha_explorer
 
 # %% [markdown]
@@ -371,8 +372,13 @@ dropout_net = keras.Sequential(
     ]
 )
 dropout_net.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+# make_dataset: the arrays as a tf.data pipeline, reshuffled each epoch (2-3x faster than arrays)
 history = dropout_net.fit(
-    X_drop, y_drop, epochs=40, batch_size=20, validation_data=(X_drop_val, y_drop_val), verbose=0
+    make_dataset(X_drop, y_drop, batch_size=20, shuffle_seed=1),
+    validation_data=make_dataset(X_drop_val, y_drop_val, batch_size=100),
+    epochs=40,
+    shuffle=False,  # the dataset shuffles
+    verbose=0,
 )
 lines = [
     f"after {len(history.history['loss'])} epochs: validation MSE {history.history['val_loss'][-1]:.3f}"
