@@ -290,7 +290,10 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
     if not CHROMIUM.exists():
-        pytest.fail("/usr/bin/chromium is missing: run `make test-browser` as root, or apt-get install chromium.")
+        pytest.fail(
+            "/usr/bin/chromium is missing: run `make test-browser` as root, "
+            "or apt-get install chromium."
+        )
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
