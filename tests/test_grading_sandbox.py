@@ -74,3 +74,22 @@ def test_a_process_in_the_sandbox_sees_no_solutions_secrets_network_or_processes
     assert seen["net"] != "connected"
     assert max(seen["procs"]) < 10  # its own PID namespace: a handful of processes
     assert seen["pid"] < 10
+
+
+@pytest.mark.skipif(not sandbox_available()[0], reason="bwrap cannot run here")
+def test_a_python_environment_under_the_hosts_tmp_is_visible_in_the_sandbox(tmp_path):
+    """A clone in /tmp (as CI may make) keeps .venv there: the private /tmp must not hide it."""
+    fake_prefix = Path("/tmp") / f"course-grade-test-{os.getpid()}"
+    fake_prefix.mkdir(exist_ok=True)
+    try:
+        (fake_prefix / "marker.txt").write_text("visible", encoding="utf-8")
+        spec = SandboxSpec(
+            work_dir=tmp_path, bridge_dir=tmp_path, extra_read_only=[str(fake_prefix)]
+        )
+        command = sandbox_command(["cat", str(fake_prefix / "marker.txt")], spec)
+        done = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        assert done.stdout.decode() == "visible"
+    finally:
+        (fake_prefix / "marker.txt").unlink(missing_ok=True)
+        fake_prefix.rmdir()

@@ -109,12 +109,14 @@ def sandbox_command(command: list[str], spec: SandboxSpec) -> list[str]:
     """``command`` wrapped in ``prlimit`` and ``bwrap`` as described in the module docstring."""
     bwrap = shutil.which("bwrap") or "bwrap"
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # The private /tmp comes first: a Python environment or a bridge folder that lives under
+    # the host's /tmp (a clone in /tmp, CI) is then bound on top of it instead of hidden by it.
+    args += ["--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
     for path in read_only_roots(spec.extra_read_only):
         args += ["--ro-bind", path, path]
     args += ["--proc", "/proc", "--dev", "/dev"]
     if os.path.isdir("/sys/devices/system/cpu"):
         args += ["--ro-bind", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
-    args += ["--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
     args += ["--bind", str(spec.work_dir), HOME]
     args += ["--bind", str(spec.bridge_dir), str(spec.bridge_dir)]
     args += _mpl_cache_binds()
