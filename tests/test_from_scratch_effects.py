@@ -34,6 +34,24 @@ def test_gradient_check_fails_visibly_on_the_planted_bugs(nb):
 def test_zero_biases_and_dropout_give_a_false_alarm_at_relu_kinks(nb):
     assert nb["silent_rows"] >= 1
     assert nb["false_alarm"] > 1e-3
+    assert nb["false_alarm"] > nb["bug_halves_l2"] / 10  # "as large as a planted bug"
+    # "the bias gradients of layer 2 are the ones that disagree"
+    params, X, y, masks = nb["fresh_twin"], nb["X_check"], nb["y_check"], nb["masks_check"]
+    _, cache = nb["forward"](params, X, masks)
+    analytic = nb["backward"](params, cache, y)
+    eps, worst = 1e-6, {}
+    for name, value in params.items():
+        errors = []
+        for index in np.ndindex(value.shape):
+            shifted = {key: array.copy() for key, array in params.items()}
+            shifted[name][index] += eps
+            plus = nb["cost"](shifted, X, y, 0.0, masks)
+            shifted[name][index] -= 2 * eps
+            minus = nb["cost"](shifted, X, y, 0.0, masks)
+            errors.append(abs((plus - minus) / (2 * eps) - analytic[name][index]))
+        worst[name] = max(errors)
+    assert worst["b2"] > 1e-3
+    assert all(error < 1e-7 for name, error in worst.items() if name != "b2")
 
 
 def test_backward_matches_automatic_differentiation(nb):
@@ -76,6 +94,13 @@ def test_unregularized_network_over_fits_and_l2_and_dropout_narrow_the_gap(nb):
     assert l2["val_loss"] == results["val_loss"].min()  # "the lowest validation loss of the four"
     assert dropout["gap"] > l2["gap"]  # "less than this lambda does here"
     assert abs(both["gap"] - l2["gap"]) < 0.05  # "adding it to L2 changes little"
+    # "lowest at step 175, climbs from there": an early minimum well below the final loss
+    assert none["best_step"] < 500 and none["best_val_loss"] < none["val_loss"] / 2
+    # "L2 keeps the weights small ... dropout shrinks the weights much less"
+    assert l2["sum_W2"] < none["sum_W2"] / 5 and both["sum_W2"] < none["sum_W2"] / 5
+    assert dropout["sum_W2"] > 5 * l2["sum_W2"]
+    # the figure's caption: the two runs with L2 end with the lowest validation losses
+    assert set(results["val_loss"].nsmallest(2).index) == {l2.name, both.name}
 
 
 def test_keras_twin_reproduces_the_numpy_loss_curve(nb):

@@ -18,7 +18,7 @@
 # cost and in the gradient) and 4 (what dropout does, down to the backward pass); in part 13
 # (why nothing changes at test time with inverted dropout).
 #
-# **Runtime:** about 15 s on a 2-core laptop (importing TensorFlow, four NumPy trainings of
+# **Runtime:** about 10 s on a 2-core laptop (importing TensorFlow, four NumPy trainings of
 # 1,000 steps and 50 Keras steps).
 
 # %% [markdown] tags=["launch-badges", "remove-cell"]
@@ -58,7 +58,7 @@ from course_utils.figures import show_figure
 #
 # The data are notebook 07's two noisy half-moons: 100 training points, 500 validation points,
 # labels 0 and 1. The network has two hidden layers of 64 ReLU units and one sigmoid output,
-# about 4,400 weights for 100 points: enough to memorize the noise.
+# 4,417 weights and biases for 100 points: enough to memorize the noise.
 #
 # With $m$ rows in $X$ (one row per example), the forward pass is
 #
@@ -121,8 +121,11 @@ print(f"first five predicted probabilities: {np.round(sigmoid(z3[:5]), 3)}")
 # %% [markdown]
 # ## 2. The cost, with the L2 term
 #
-# The cost is the mean binary cross-entropy plus the L2 penalty in the textbook's convention
-# (Andrew Ng's course and many books write it this way):
+# The cost is the mean binary cross-entropy plus the L2 penalty in the convention of Andrew
+# Ng's Deep Learning Specialization, which this notebook calls the textbook's (Goodfellow et
+# al., section 7.1.1, write $\frac{\alpha}{2}w^\top w$ next to a mean loss instead, that is
+# $\alpha = \lambda/m$; the course's [scaling conventions](../docs/scaling-conventions.md)
+# convert every form):
 #
 # $$J = \underbrace{-\frac1m\sum_{i=1}^m \big[y_i\log p_i + (1-y_i)\log(1-p_i)\big]}_{
 # \text{cross-entropy}} \;+\; \underbrace{\frac{\lambda}{2m}\big(\lVert W_1\rVert^2 +
@@ -165,6 +168,10 @@ print(f"cost J:                               {cost(params0, X, y, lam):.4f}")
 # $$\frac{\partial J}{\partial W_k} = A_{k-1}^\top\,\delta_k + \frac{\lambda}{m}W_k,\qquad
 # \frac{\partial J}{\partial b_k} = \textstyle\sum_{\text{rows}}\delta_k,\qquad
 # \delta_{k-1} = (\delta_k W_k^\top)\odot D_{k-1}\odot \mathbb 1[Z_{k-1} > 0]$$
+#
+# with $\delta_k = \partial J/\partial Z_k$, $A_0 = X$, and $A_{k-1}$ the layer's output
+# *after* its dropout mask $D_{k-1}$ (what the next layer actually received; without dropout
+# $D = 1$).
 #
 # The L2 term adds $\frac{\lambda}{m}W_k$ to each kernel's gradient (the derivative of
 # $\frac{\lambda}{2m}w^2$ is $\frac{\lambda}{m}w$): at every step each weight is pulled towards
@@ -210,7 +217,10 @@ masks = dropout_masks(m, 0.5, np.random.default_rng(1))
 _, cache = forward(params0, X)
 _, cache_dropout = forward(params0, X, masks)
 A1, A1_dropped = cache[2], cache_dropout[2]
-print(f"mask values: {np.unique(masks[0])}, fraction of zeros {np.mean(masks[0] == 0):.3f}")
+print(
+    f"mask values: {np.unique(masks[0])}, fraction of zeros {np.mean(masks[0] == 0):.3f} "
+    f"of {masks[0].size} units ({m} rows x {HIDDEN})"
+)
 print(
     f"mean hidden activation without dropout {A1.mean():.4f}, with the mask {A1_dropped.mean():.4f}"
 )
@@ -233,15 +243,16 @@ print(
 #
 # ## 4. The gradient check
 #
-# A backward pass can be wrong and still let the loss go down, so the only trustworthy test is
+# A backward pass can be wrong and still let the loss go down, so the most direct test is
 # the definition of the derivative. For every single weight $\theta$ we compute the central
 # difference
 #
 # $$\frac{J(\theta + \varepsilon) - J(\theta - \varepsilon)}{2\varepsilon},
 # \qquad \varepsilon = 10^{-6},$$
 #
-# whose error shrinks like $\varepsilon^2$, and compare the two gradient vectors (all weights
-# in one vector) by their relative difference
+# whose truncation error shrinks like $\varepsilon^2$ (rounding error grows like
+# $10^{-16}/\varepsilon$ instead; $\varepsilon = 10^{-6}$ keeps both small in float64), and
+# compare the two gradient vectors (all weights in one vector) by their relative difference
 # $\lVert g_{\text{backprop}} - g_{\text{numeric}}\rVert /
 # (\lVert g_{\text{backprop}}\rVert + \lVert g_{\text{numeric}}\rVert)$. Around $10^{-7}$ or
 # below means the backward pass is right; $10^{-3}$ or above means a bug. With dropout the
@@ -282,6 +293,7 @@ for k in (1, 2, 3):  # trained biases are not 0; see the caution below for why t
     )
 X_check, y_check = X[:20], y[:20]
 masks_check = dropout_masks(20, 0.5, np.random.default_rng(2), units=(10, 10))
+print(f"the twin: {sum(value.size for value in params_check.values())} weights and biases")
 checks = {
     "no penalty, no dropout": {},
     f"L2, lambda = {lam}": {"lam": lam},
@@ -297,7 +309,7 @@ for name, kwargs in checks.items():
 # without the penalty and the masks. Now two bugs of the kind that are easy to
 # make, planted on purpose: a backward pass that forgets the dropout mask on the way back, and
 # one that differentiates $\frac{\lambda}{2m}w^2$ as $\frac{\lambda}{2m}w$ (the factor 2
-# dropped). Both networks would still train, and the loss would still go down.
+# dropped). Neither raises an error, and a training loop would run with either.
 
 # %%
 def backward_forgets_mask(params, cache, y, lam=0.0):
@@ -324,7 +336,7 @@ print(f"bug: L2 gradient halved           relative difference {bug_halves_l2:.1e
 
 # %% [markdown]
 # The check fails loudly on both: relative differences of the order of $10^{-2}$ to
-# $10^{-1}$, millions of times larger than those of the correct code.
+# $10^{-1}$, some $10^8$ times larger than those of the correct code.
 #
 # One caution: ReLU has a kink at 0, and if some $Z$ sits within $\varepsilon$ of 0 the
 # central difference straddles it, so the check can read worse than the code is. With random
@@ -342,7 +354,8 @@ print(f"rows whose 10 units of layer 1 are all 0: {silent_rows} of {len(X_check)
 print(f"correct code, zero biases, dropout: relative difference {false_alarm:.1e}")
 
 # %% [markdown]
-# A false alarm, caused by the kink and not by the code: this is why the check above uses
+# A false alarm as large as a planted bug, caused by the kink and not by the code (the bias
+# gradients of layer 2 are the ones that disagree): this is why the check above uses
 # non-zero biases. If a check fails, look at where the disagreeing weights are and try other
 # rows before hunting a bug.
 #
@@ -390,12 +403,16 @@ results = pd.DataFrame(
             "gap": curves["val"][-1] - curves["train"][-1],
             "train_acc": accuracy(params, X, y),
             "val_acc": accuracy(params, X_val, y_val),
+            "best_val_loss": min(curves["val"]),
+            "best_step": curves["step"][int(np.argmin(curves["val"]))],
+            "sum_W2": sum(np.sum(params[f"W{k}"] ** 2) for k in (1, 2, 3)),
         }
         for name, (params, curves) in runs.items()
     }
 ).T
 results.index.name = "regularization"
-print(results.round(3))
+results["best_step"] = results["best_step"].astype(int)
+print(results.round(3).to_string())
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
@@ -413,17 +430,19 @@ show_figure(
     "Training cross-entropy on the left and validation cross-entropy on the right against"
     " the gradient step, for the NumPy network without regularization, with L2, with "
     "dropout and with both: without regularization the training loss heads towards zero "
-    "while the validation loss climbs after an early minimum; L2 keeps the validation "
-    "loss lowest."
+    "while the validation loss climbs after an early minimum; the two runs with L2 end "
+    "with the lowest validation losses."
 )
 
 # %% [markdown]
 # Without regularization the network drives its training loss towards zero while the
-# validation loss climbs after its early minimum: it memorizes the noisy points. The L2 term
-# stops the weights from growing without bound; it gives up some training fit and closes most
-# of the gap, with the lowest validation loss of the four. Dropout narrows the gap too, but
-# less than this $\lambda$ does here, and adding it to L2 changes little. Which one is best is
-# a question for the validation set (notebook 06), not a rule.
+# validation loss, lowest (0.296) at step 175, climbs from there to 0.805: it memorizes the
+# noisy points (stopping at the best step is early stopping, notebook 09). The L2 term keeps
+# the weights small, a sum of squares of 33.9 against 415.5 without it; it gives up some
+# training fit and closes most of the gap, with the lowest final validation loss of the four. Dropout
+# narrows the gap too, but less than this $\lambda$ does here, and it shrinks the weights much
+# less (342.6); adding it to L2 changes little. Which one is best is a question for the
+# validation set (notebook 06), not a rule.
 #
 # ## 6. The bridge to Keras
 #
@@ -528,8 +547,11 @@ show_figure(
 # in float32, our NumPy code in float64). So
 # `kernel_regularizer=L2(f)` is exactly our L2 term with $\lambda = 2mf$: a Keras factor
 # carried over to a data set of a different size means a different $\lambda$, and a textbook
-# $\lambda$ must be divided by $2m$ before it goes into Keras. The same bookkeeping applies to
-# scikit-learn's `alpha` (notebook 08, section 2).
+# $\lambda$ must be divided by $2m$ before it goes into Keras. Every library has its own scale:
+# scikit-learn's `MLPClassifier(alpha=...)` divides its L2 term by the number of samples, as
+# its documentation says, and adds $\frac{\alpha}{2m}\sum w^2$ to the mean log-loss, so its
+# `alpha` *is* this $\lambda$; `Ridge`'s `alpha` is on yet another scale (notebook 08,
+# section 2; all of them in the [scaling conventions](../docs/scaling-conventions.md)).
 #
 # With dropout the two cannot be compared step by step, because Keras draws its own masks; but
 # Keras applies the same rule we wrote, zeros and $1/(1-\text{rate})$ (notebook 07 checks its
@@ -546,7 +568,8 @@ show_figure(
 #   it does nothing (questions 4 and 13).
 # - A gradient check by central differences reads about $10^{-7}$ or below when the backward
 #   pass is right and fails by orders of magnitude on a forgotten mask or a missing factor 2;
-#   hold the dropout masks fixed while checking.
+#   hold the dropout masks fixed while checking, and keep pre-activations away from ReLU's kink
+#   at 0 (non-zero biases), or the correct code reads like a bug.
 # - On 100 noisy points the unregularized network memorizes the noise; L2 and dropout shrink
 #   the train/validation gap (the table in section 5 has the numbers).
 # - Keras's `L2(f)` is the textbook term with $f = \lambda/(2m)$: with the same initial

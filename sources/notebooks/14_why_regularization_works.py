@@ -15,11 +15,11 @@
 # ensemble. Each section below turns one statement into an experiment whose numbers you can
 # check on your screen.
 #
-# **Tutorial questions answered:** 1 (why we need regularization), 5 (how to see over-fitting:
-# capacity), 2 (L1 against L2, seen as two priors) and 13 (what dropout does at test time, and
+# **Tutorial questions answered:** 1 (why we need regularization), 2 (L1 against L2, seen as
+# two priors), 5 (how to see over-fitting: capacity) and 13 (what dropout does at test time, and
 # why weight scaling works); in part 20 (what too strong a prior means).
 #
-# **Runtime:** about 10 s on a 2-core laptop (NumPy, SciPy and scikit-learn only: 20 small
+# **Runtime:** about 15 s on a 2-core laptop (NumPy, SciPy and scikit-learn only: 40 small
 # networks trained in NumPy, no TensorFlow).
 
 # %% [markdown] tags=["launch-badges", "remove-cell"]
@@ -61,48 +61,69 @@ from course_utils.numpy_mlp import accuracy, count_weights, log_loss, predict_pr
 # %% [markdown]
 # The networks here are notebook 13's NumPy network, packed into `course_utils.numpy_mlp`
 # (ReLU hidden layers, one sigmoid output, optional L2 and inverted dropout, trained with Adam):
-# training twenty of them takes seconds without TensorFlow.
+# training forty of them takes seconds without TensorFlow.
 #
 # ## 1. Capacity: how many weights before over-fitting starts?
 #
 # One data set, notebook 07's 100 noisy half-moon points (500 for validation), and networks with
-# two hidden layers of 1 to 128 units: from 7 weights to about 17,000. Each trains for 1,000
-# full-batch Adam steps (learning rate 0.01) from He-initialized weights, with no
-# regularization at all.
+# two hidden layers of 1 to 128 units: from 7 weights to about 17,000 (biases counted with
+# the weights). Each trains for 1,000 full-batch Adam steps (learning rate 0.01) from
+# He-initialized weights, with no regularization at all, and each width is trained from three
+# random initializations (seeds 0, 1, 2): one network per width would let the luck of one
+# draw decide where the turn lies.
 
 # %%
 moons = make_noisy_moons(n_train=100, n_val=500, n_test=500, noise=0.3, seed=42)
 X, y, X_val, y_val = moons.X_train, moons.y_train, moons.X_val, moons.y_val
 widths = [1, 2, 3, 4, 6, 8, 16, 32, 64, 128]
+capacity_seeds = [0, 1, 2]
 
-capacity_rows = {}
+capacity_runs = []
 for width in widths:
     sizes = [2, width, width, 1]
-    net = train_mlp(sizes, X, y, steps=1000, learning_rate=0.01, seed=0)
-    capacity_rows[width] = {
-        "weights": count_weights(sizes),
-        "train_loss": log_loss(y, predict_proba(net.params, X)),
-        "val_loss": log_loss(y_val, predict_proba(net.params, X_val)),
-        "train_acc": accuracy(y, predict_proba(net.params, X)),
-        "val_acc": accuracy(y_val, predict_proba(net.params, X_val)),
-    }
-capacity = pd.DataFrame(capacity_rows).T
-capacity.index.name = "width"
+    for seed in capacity_seeds:
+        net = train_mlp(sizes, X, y, steps=1000, learning_rate=0.01, seed=seed)
+        capacity_runs.append(
+            {
+                "width": width,
+                "seed": seed,
+                "weights": count_weights(sizes),
+                "train_loss": log_loss(y, predict_proba(net.params, X)),
+                "val_loss": log_loss(y_val, predict_proba(net.params, X_val)),
+                "val_acc": accuracy(y_val, predict_proba(net.params, X_val)),
+            }
+        )
+capacity_runs = pd.DataFrame(capacity_runs)
+capacity = capacity_runs.groupby("width").mean().drop(columns="seed")
 capacity["weights"] = capacity["weights"].astype(int)
 capacity["gap"] = capacity["val_loss"] - capacity["train_loss"]
-print(capacity.round(3))
+val_by_seed = capacity_runs.pivot(index="width", columns="seed", values="val_loss")
+print("means over the three seeds:")
+print(capacity.round(3).to_string())
+print("\nvalidation loss of each network (columns: seed):")
+print(val_by_seed.round(3).to_string())
 best_width = int(capacity["val_loss"].idxmin())
+best_per_seed = {seed: int(val_by_seed[seed].idxmin()) for seed in capacity_seeds}
 print(
-    f"lowest validation loss: width {best_width} ({capacity.loc[best_width, 'weights']} weights), "
-    f"{capacity.loc[best_width, 'val_loss']:.3f}"
+    f"lowest mean validation loss: width {best_width} "
+    f"({capacity.loc[best_width, 'weights']} weights), {capacity.loc[best_width, 'val_loss']:.3f}; "
+    f"best width of each seed: {best_per_seed}"
 )
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
-ax.plot(capacity["weights"], capacity["train_loss"], "o-", label="training")
-ax.plot(capacity["weights"], capacity["val_loss"], "s--", label="validation")
+ax.plot(capacity["weights"], capacity["train_loss"], "o-", label="training (mean of 3)")
+ax.plot(capacity["weights"], capacity["val_loss"], "s--", label="validation (mean of 3)")
+ax.plot(
+    capacity_runs["weights"],
+    capacity_runs["val_loss"],
+    ".",
+    color="C1",
+    alpha=0.4,
+    label="validation, each seed",
+)
 ax.axvline(
-    capacity.loc[best_width, "weights"], color="0.5", linestyle=":", label="lowest validation"
+    capacity.loc[best_width, "weights"], color="0.5", linestyle=":", label="lowest mean validation"
 )
 ax.set_xscale("log")
 ax.set_xlabel("number of weights (two hidden layers of 1 to 128 units)")
@@ -110,22 +131,27 @@ ax.set_ylabel("cross-entropy after 1,000 steps")
 ax.set_title("More capacity: the training loss falls, the validation loss turns")
 ax.legend()
 show_figure(
-    "Training and validation cross-entropy against the number of weights of the network "
-    "(log scale), with a vertical line at the best width: the training loss falls "
-    "steadily as the network grows, the validation loss is lowest for a small network and"
-    " then jumps up and stays high."
+    "Training and validation cross-entropy, means over three seeds, against the number of "
+    "weights of the network (log scale), with the validation loss of each network as faint "
+    "dots and a vertical line at the best width: the training loss falls as the network "
+    "grows, the validation loss is lowest for small networks and then climbs and stays high."
 )
 
 # %% [markdown]
-# Two regimes. With one to three units per layer the network cannot fit the training data
-# well: training and validation loss are both high (under-fitting). Width 4 (37 weights) has
-# the lowest validation loss. From width 6 on, over-fitting starts: the training loss falls
-# towards zero, the validation loss jumps to 0.747 and then stays above 1 for every larger
-# network, and the gap grows with the number of weights, up to a plateau for the widest ones
-# (the last two widths memorize the training set completely). The extra weights are spent on
-# memorizing the noisy points. This is notebook 02's U-shaped validation curve, with the
-# number of weights in place of the polynomial degree; where exactly the turn lies depends on
-# the number of training points and on how long the networks train.
+# Two regimes. With one unit per layer the network cannot fit the training data: training and
+# validation loss are both high (under-fitting), and one of its three initializations never
+# learns at all (validation loss 0.693, that is $\log 2$, what a constant prediction of 0.5
+# scores). The validation loss is lowest for 2 to 4 units per layer (15 to 37 weights), where
+# its means lie within 0.02 of each other (0.373, 0.379, 0.390) and each seed has its best
+# width somewhere else in that range: the best size is a broad, noisy minimum, not one number.
+# From width 6 on, over-fitting takes over: the mean training loss keeps falling towards zero,
+# the mean validation loss climbs (0.524 at width 6, 0.743 at width 8) and stays above 1 from
+# width 16 on, and the gap grows with the number of weights until the training set is
+# memorized completely (mean training loss 0.000 for the two widest), where it levels off at
+# about 1.6. The extra weights are spent on memorizing the noisy points. This is notebook 02's
+# U-shaped validation curve, with the number of weights in place of the polynomial degree;
+# where exactly the turn lies depends on the number of training points, on how long the
+# networks train and, as the three seeds show, on the random initial weights.
 #
 # Regularization is the alternative to guessing the right size: keep the large network and limit
 # what its weights may do. Sections 2 to 4 show three ways in which that limit can be read.
@@ -276,8 +302,12 @@ show_figure(
 # (notebooks 03 and 04).
 #
 # So choosing a penalty is choosing a belief: L2 says "weights are small, and large ones are
-# rare in a Gaussian way"; L1 says "most weights are zero, a few can be large". Too strong a
-# penalty is a prior so confident that the data cannot override it (question 20).
+# rare in a Gaussian way"; L1 says "most weights are close to zero, a few can be large" (the
+# Laplace's heavier tails). Not "most weights *are* zero": a Laplace prior, like a Gaussian,
+# gives probability 0 to a weight of exactly 0. The exact zeros come from taking the posterior's
+# *mode*, the MAP estimate, at the prior's corner; the posterior mean under the same prior (the
+# Bayesian Lasso of Park and Casella, 2008) has no exact zeros. Too strong a penalty is a prior
+# so confident that the data cannot override it (question 20).
 #
 # ## 3. Early stopping is an L2 penalty in disguise
 #
@@ -285,9 +315,11 @@ show_figure(
 # at $w = 0$ with learning rate $\eta$, moves along the directions of the data's covariance
 # $\frac1n X^\top X$ (eigenvalues $\mu_i$). After $t$ steps, the component of $w$ along direction
 # $i$ has reached the fraction $1 - (1 - \eta\mu_i)^t$ of the least-squares solution. Ridge
-# with strength alpha keeps the fraction $\mu_i / (\mu_i + \alpha/n)$ instead. Both leave the
-# strong directions (large $\mu_i$) almost untouched and hold back the weak ones, and for small
-# $\eta\mu_i$ the two fractions agree when
+# with strength alpha keeps the fraction $\mu_i / (\mu_i + \alpha/n)$ instead. Both fit the
+# strong directions (large $\mu_i$) first and most and hold back the weak ones, and while
+# $\eta\mu_i t$ is small in every direction (both fractions are then far from 1:
+# $1-(1-\eta\mu_i)^t \approx \eta\mu_i t$ and $\mu_i/(\mu_i+\alpha/n) \approx n\mu_i/\alpha$)
+# the two agree when
 #
 # $$\alpha \approx \frac{n}{\eta\, t}:$$
 #
@@ -389,15 +421,19 @@ show_figure(
 #
 # ## 4. Dropout trains an ensemble
 #
-# Every step of dropout trains a different *sub-network*: the units a mask keeps. With $h$
-# droppable units there are $2^h$ of them, all sharing weights. At prediction time we would
-# like their average prediction; Keras, and our `predict_proba`, instead run the full network
-# once, which with inverted dropout is the **weight scaling rule** (each unit's output counted
-# at its expected value).
+# At every step, each training example goes through a different *sub-network*: the units its
+# own mask keeps (the masks have one row per example). With $h$ droppable units there are $2^h$
+# sub-networks, all sharing weights. At prediction time we would like their average
+# prediction; Keras, and our `predict_proba`, instead run the full network once, which with
+# inverted dropout is the **weight scaling rule** (each unit's output counted at its expected
+# value).
 #
 # **Exact for one layer.** For a single sigmoid unit with dropout on its $d$ inputs, the
 # weight-scaled prediction equals the *normalized geometric mean* of the predictions of all
-# $2^d$ sub-networks (Goodfellow et al., section 7.12†). With $d = 12$ we can list all 4,096
+# $2^d$ sub-networks (Goodfellow et al., section 7.12†, show it for softmax regression, of
+# which one sigmoid unit is the two-class case). With a keep probability of 1/2 all masks are
+# equally likely, so the plain geometric mean over the masks is the right one (for other
+# rates it must be weighted by each mask's probability). With $d = 12$ we can list all 4,096
 # masks and check it:
 #
 # † a section number of the book, not a measured figure.
@@ -431,10 +467,11 @@ print(
 )
 
 # %% [markdown]
-# To rounding error, the single pass is the geometric mean of 4,096 sub-networks; the
-# arithmetic mean (what averaging probabilities would give) is close but not equal. With hidden
-# layers and ReLU the identity is no longer exact, so we compare on the half-moons, **same
-# data, same architecture** (two hidden layers of 64 units, 1,000 Adam steps):
+# To rounding error, the single pass is the normalized geometric mean of 4,096 sub-networks;
+# the arithmetic mean (what averaging probabilities gives) is a different average, here up to
+# 0.135 away, and pulled towards 0.5. With hidden layers and ReLU the identity is no longer
+# exact, so we compare on the half-moons, **same data, same architecture** (two hidden layers
+# of 64 units, 1,000 Adam steps):
 #
 # * a single network without dropout (the over-fitting baseline);
 # * one network trained with dropout 0.5, predicting by **weight scaling** (one pass, dropout
@@ -485,39 +522,44 @@ print(
 #
 # * Every way of using the dropout network beats the single unregularized network (validation
 #   loss 1.792).
-# * **The Monte Carlo average** improves steadily with the number of masks: 0.370 with 10,
-#   0.319 with 100, 0.295 with 1,000, where it has nearly converged.
+# * **The Monte Carlo average** improves steadily with the number of masks, by less and less:
+#   0.370 with 10, 0.319 with 100, 0.295 with 1,000.
 # * **Weight scaling** classifies as well as the average of 1,000 masks (accuracy 0.892 against
 #   0.890) but its cross-entropy is about twice as high, 0.617 against 0.295: the single pass
 #   is over-confident on a few points (its probabilities differ from the average by 0.021 on
 #   average but by up to 0.357). Here even one random mask gives a lower loss than weight
-#   scaling. The approximation Keras relies on is good for the decision and rough for the
-#   probabilities of a network this deep; when calibrated probabilities matter, average masks
-#   (Monte Carlo dropout, notebook 07).
+#   scaling. On this small, noisy problem the approximation Keras relies on is good for the
+#   decision and rough for the probabilities (Srivastava et al., 2014, found the same for the
+#   decision on MNIST: weight scaling's test error was about that of averaging 50 sampled
+#   masks). When the probabilities matter, averaging masks can give better ones, at the cost
+#   of many passes; how well they are calibrated is another question (notebook 07 finds Monte
+#   Carlo dropout's spread only a rough sign of uncertainty).
 # * **Bagging** works by the same mechanism, explicitly: each member alone over-fits its
 #   bootstrap sample (validation loss 1.885 on average), yet their average reaches 0.604.
 #   Averaging models that make different mistakes cancels part of the mistakes.
 # * Dropout gets its ensemble almost for free: one network, one training run, weights shared by
-#   all sub-networks; bagging needs 8 trainings and 8 times the memory, and here does no better
-#   than the dropout network.
+#   all sub-networks; bagging needs 8 trainings and 8 times the memory, and here its average is
+#   about as good as the weight-scaled dropout network (validation loss 0.604 against 0.617,
+#   accuracy 0.884 against 0.892) and well behind the average of 1,000 masks.
 #
 # ## Key takeaways
 #
 # - Capacity is what regularization controls: with more weights the training loss falls
-#   towards zero while the validation loss turns upward after the best width (questions 1
-#   and 5).
+#   towards zero while the validation loss turns upward after a broad best range of widths,
+#   whose exact place changes with the random initialization (questions 1 and 5).
 # - Ridge is the most probable weight vector under Gaussian noise and a Gaussian prior with
 #   $\tau^2 = \sigma^2/\alpha$; the Lasso under a Laplace prior with $b = \sigma^2/(n\alpha)$.
-#   A penalty is a belief about the weights; its kink at zero (L1) makes exact zeros
-#   (question 2); too strong a penalty is a belief the data cannot override (question 20).
+#   A penalty is a belief about the weights; the Laplace prior's corner at zero makes the MAP
+#   estimate's exact zeros (question 2); too strong a penalty is a belief the data cannot
+#   override (question 20).
 # - Early stopping acts like an L2 penalty: gradient descent's iterates follow the Ridge path,
-#   and each number of steps has its effective alpha; the number of steps is a strength.
+#   and each number of steps has its effective alpha; the number of steps is a strength. That
+#   alpha follows $n/(\eta t)$ only in the first steps; once a direction has converged it
+#   falls faster, but the iterates stay on the Ridge path.
 # - Dropout trains $2^h$ weight-sharing sub-networks; weight scaling is the exact geometric mean
 #   for one layer, and for a deeper network it matches the Monte Carlo average's accuracy but
 #   not its cross-entropy (question 13); bagging builds the ensemble explicitly, at several
 #   times the cost.
-# - Early stopping's effective alpha follows $n/(\eta t)$ only in the first steps; later it
-#   falls faster, but the iterates stay on the Ridge path.
 
 # %%
 from course_utils.quiz import Question, show_quiz
@@ -541,11 +583,13 @@ show_quiz(
             [
                 "The Laplace prior has a sharp peak (a corner) at zero; the Gaussian is smooth there",
                 "The Laplace prior has lighter tails",
-                "The Gaussian prior puts no mass at zero",
+                "The Laplace prior gives a positive probability to a weight of exactly zero",
             ],
             answer=0,
             explanation="At the corner the data's slope must exceed the prior's jump to move the "
-            "weight off zero; a smooth peak gives way to any slope.",
+            "weight off zero; a smooth peak gives way to any slope. The Laplace prior is a "
+            "continuous density: like the Gaussian it gives probability 0 to exactly zero, and "
+            "the zeros come from taking the posterior's mode (the MAP estimate).",
         ),
         Question(
             "Gradient descent with learning rate 0.05 on n = 1,000 points is stopped after 200 "

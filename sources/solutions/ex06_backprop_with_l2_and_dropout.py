@@ -26,7 +26,8 @@
 # | Question 1 (written) | 2 |
 # | **Total** | **10** |
 #
-# Runtime: a few seconds (NumPy only; four small networks are trained).
+# Runtime: about 5 s (NumPy only; four networks of 4,417 weights and biases are trained for
+# 1,000 steps, and one more for 200 steps).
 
 # %% nbgrader={"grade": false, "grade_id": "ex06-setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from course_utils import setup_notebook
@@ -479,12 +480,15 @@ check_function(
 # entries of its `dW` and `db` into one vector $a$ (your analytic gradient) and those of the
 # central differences into $g$, compute the relative difference
 # $\lVert a - g\rVert / (\lVert a\rVert + \lVert g\rVert)$ (take 0 when both norms are 0), and
-# return the **largest** over the layers, as a Python `float`. Layer by layer, a bug in one
-# small layer cannot hide behind the large gradients of another. Do not modify `params` (work
-# on copies).
+# return the **largest** over the layers, as a Python `float`. Notebook 13 put all the weights
+# into one vector; layer by layer, a bug in one small layer cannot hide behind the large
+# gradients of another. Do not modify `params` (work on copies).
 #
 # With a correct Task 2 the result is about $10^{-7}$ or smaller; a bug makes it $10^{-3}$ or
-# larger.
+# larger. One exception, from notebook 13 (section 4): a pre-activation within $\varepsilon$ of
+# ReLU's kink at 0 (zero biases, as `init_mlp` makes them, and a row whose units in a layer
+# are all 0, dropped or switched off) makes correct code read like a bug; the checks below use
+# non-zero biases.
 
 # %% nbgrader={"grade": false, "grade_id": "ex06-gradient-check", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gradient_check(params, X, y, l2=0.0, dropout_masks=None, eps=1e-6):
@@ -648,10 +652,11 @@ assert isinstance(gradient_check(hidden_net, hidden_X, hidden_y), float), "retur
 # The two noisy half-moons of notebooks 07 and 13: 100 training points, 500 validation points.
 # The cell trains your network `[2, 64, 64, 1]` with full-batch gradient descent (1,000 steps,
 # learning rate 1) from the same initial weights, four ways: no regularization, `l2 = 0.0025`
-# (notebook 13's $\lambda = 0.5$ in Keras's convention), dropout 0.5 after both hidden layers
-# (a new mask at every step) and both. The losses in the table are measured after training,
-# with dropout off and without the penalty. It raises `NotImplementedError` until Tasks 1 and 2
-# are done.
+# (notebook 13's $\lambda = 0.5$ in Keras's convention, $\lambda/(2m)$ with $m = 100$; the
+# course's [scaling conventions](../docs/scaling-conventions.md) list the others), dropout 0.5
+# after both hidden layers (a new mask at every step) and both. The losses in the table are
+# measured after training, with dropout off and without the penalty. It raises
+# `NotImplementedError` until Tasks 1 and 2 are done.
 
 # %% tags=["raises-exception"]
 moons = make_noisy_moons(n_train=100, n_val=500, n_test=500, noise=0.3, seed=42)
