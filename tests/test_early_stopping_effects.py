@@ -131,10 +131,11 @@ def test_without_restoring_the_model_keeps_the_last_epoch(digits):
 def test_early_stopping_is_a_snapshot_of_the_long_run_which_over_fits(digits, stopped_run):
     _, _, stopped_val_loss = stopped_run
     n_stopped = len(stopped_val_loss)
-    _, long_val_loss = _fit(digits, epochs=n_stopped + 15)
+    _, long_val_loss = _fit(digits, epochs=n_stopped + 50)
     np.testing.assert_allclose(long_val_loss[:n_stopped], stopped_val_loss, rtol=1e-6)
     # After its minimum the plain network's validation loss rises: the over-fitting that early
-    # stopping cuts off.
+    # stopping cuts off. 50 epochs past the stop it is 19 % above its minimum with the locked
+    # versions and 14 % with the lowest ones (make test-min); 15 epochs past it, only 10 % and 4 %.
     assert long_val_loss[-1] > 1.1 * long_val_loss.min()
 
 
