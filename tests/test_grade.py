@@ -307,8 +307,10 @@ os.makedirs('deep/deeper', exist_ok=True)
 SPAWNER_SECONDS = "611.25"  # an unusual duration: the test finds these processes by it
 SPAWNER = f"""
 import subprocess
+import time
 for new_session in (False, True):
     subprocess.Popen(['sleep', '{SPAWNER_SECONDS}'], start_new_session=new_session)
+time.sleep(1.0)  # long enough for the test's watcher (every 0.1 s) to see them
 """
 
 

@@ -82,10 +82,11 @@ def side(tmp_path_factory):
         memory_limit_mib=4096,
     )
     kernel.start(timeout=120)
-    for code in ("import course_utils.instructor.grading.kernel_side", LEARNER, ATTACK):
-        assert kernel.run(code, 120).status == "ok"
     deadline = [time.monotonic() + 60]
     bridge = Bridge(kernel, bridge_dir, deadline=lambda: deadline[0] - time.monotonic())
+    bridge.open(120)
+    for code in (LEARNER, ATTACK):
+        assert kernel.run(code, 120).status == "ok"
     trusted = TrustedSide(bridge)
     trusted.namespace["deadline"] = deadline
     exec(

@@ -13,6 +13,12 @@ the test uses that the learner defines is replaced by a proxy:
 * an object that is not plain data comes back as a :class:`Handle`, whose
   attributes, items, length and calls are fetched the same way.
 
+Each request is one round trip: a file with the request, one Jupyter comm
+message that makes the kernel's comm handler answer it (no cell runs, IPython's
+``run_cell`` is skipped), the kernel's idle status, a file with the answer.
+The comm handler runs in the learner's kernel and the learner's code can
+replace it: its answer is read as untrusted plain data like any other.
+
 A learner's code that breaks the bridge (no answer, an unreadable answer)
 makes the call raise :class:`BridgeError`, so the test fails. A kernel that
 dies or runs out of time raises :class:`KernelStopped`, a ``BaseException``
@@ -25,6 +31,7 @@ import builtins
 import json
 import os
 import stat
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from course_utils.instructor.grading import codec
+from course_utils.instructor.grading.kernel_side import COMM_TARGET
 from course_utils.instructor.grading.learner_kernel import CellRun, LearnerKernel
 
 __all__ = [
@@ -44,7 +52,7 @@ __all__ = [
 ]
 
 MAX_ANSWER_BYTES = 256 * 2**20
-_SERVE = "__import__('course_utils.instructor.grading.kernel_side', fromlist=['serve']).serve({})"
+_BOOT = "__import__('course_utils.instructor.grading.kernel_side', fromlist=['_']).register()"
 
 
 class KernelStopped(BaseException):
@@ -95,6 +103,27 @@ class Bridge:
         self.count = 0
         self.output: list[str] = []  # what the learner's code printed during the calls
         self.capture = True
+        self.comm_id: str | None = None
+
+    def open(self, timeout: float) -> None:
+        """Load the kernel side and open the bridge's comm; RuntimeError if the kernel cannot.
+
+        Called before any learner code runs in the kernel.
+        """
+        boot = self.kernel.run(_BOOT, timeout, store_history=False)
+        if boot.status != "ok":
+            raise RuntimeError(f"the kernel could not load the grader's bridge ({boot.ename})")
+        comm_id = uuid.uuid4().hex
+        replies: list[object] = []
+        opened = self.kernel.send_comm(
+            "comm_open",
+            {"comm_id": comm_id, "target_name": COMM_TARGET, "data": {}},
+            timeout,
+            on_comm=lambda content: replies.append(content.get("data")),
+        )
+        if opened.status != "ok" or {"ready": True} not in replies:
+            raise RuntimeError("the kernel did not open the grader's bridge")
+        self.comm_id = comm_id
 
     def _read_answer(self, path: Path) -> bytes:
         try:
@@ -138,10 +167,12 @@ class Bridge:
         left = self.deadline()
         if left <= 0:
             raise KernelStopped("timeout")
-        run = self.kernel.run(
-            _SERVE.format(number),
+        if self.comm_id is None:
+            raise BridgeError("the bridge to the learner's kernel is not open")
+        run = self.kernel.send_comm(
+            "comm_msg",
+            {"comm_id": self.comm_id, "data": {"n": number}},
             left,
-            store_history=False,
             on_output=self.output.append if self.capture else None,
         )
         try:

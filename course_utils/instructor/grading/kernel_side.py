@@ -2,8 +2,11 @@
 
 The trusted grader asks the kernel, one request at a time and only while the
 kernel is idle, to call a learner function, fetch an attribute, or describe
-names. Each request is a file ``req-N.json`` in the bridge folder; the kernel
-executes ``serve(N)``, which writes the answer to ``rep-N.json``. Learner code
+names. Each request is a file ``req-N.json`` in the bridge folder; the grader
+sends the kernel a Jupyter comm message ``{"n": N}`` on the comm opened by
+:func:`register` (no cell runs: IPython's ``run_cell`` is skipped), and the
+comm's handler calls ``serve(N)``, which writes the answer to ``rep-N.json``.
+Executing ``serve(N)`` as code does the same. Learner code
 can replace or break everything here; the trusted side assumes it does, reads
 answers as plain data with :mod:`course_utils.instructor.grading.codec`, and
 fails the test when no valid answer comes. Nothing in this module decides a
@@ -21,9 +24,10 @@ import numpy as np
 
 from course_utils.instructor.grading import codec
 
-__all__ = ["serve", "BRIDGE_DIR_ENV"]
+__all__ = ["serve", "register", "BRIDGE_DIR_ENV", "COMM_TARGET"]
 
 BRIDGE_DIR_ENV = "COURSE_GRADE_BRIDGE"
+COMM_TARGET = "course_grade_bridge"
 _objects: dict[int, Any] = {}
 MESSAGE_CHARS = 1000
 
@@ -166,3 +170,20 @@ def serve(number: int) -> None:
     with open(target + ".tmp", "w", encoding="utf-8") as handle:
         handle.write(payload)
     os.replace(target + ".tmp", target)
+
+
+def _on_comm_msg(msg: dict) -> None:
+    data = (msg.get("content") or {}).get("data") or {}
+    serve(int(data["n"]))
+
+
+def _on_comm_open(comm: Any, msg: dict) -> None:
+    comm.on_msg(_on_comm_msg)
+    comm.send({"ready": True})
+
+
+def register() -> None:
+    """Accept the grader's bridge comm (target :data:`COMM_TARGET`) in this kernel."""
+    from IPython import get_ipython
+
+    get_ipython().kernel.comm_manager.register_target(COMM_TARGET, _on_comm_open)

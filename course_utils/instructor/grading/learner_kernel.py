@@ -13,7 +13,6 @@ jupyter_client, size-limited by ZMQ.
 from __future__ import annotations
 
 import os
-import queue
 import re
 import time
 from dataclasses import dataclass
@@ -110,6 +109,8 @@ def _copy_font_list(folder: Path) -> None:
 class LearnerKernel:
     """One learner kernel: start, run code cell by cell, stop (killing everything it started)."""
 
+    LIVENESS_SECONDS = 0.5  # how often a wait checks that the kernel process still lives
+
     def __init__(
         self,
         *,
@@ -192,7 +193,6 @@ class LearnerKernel:
         on_output: Any = None,
     ) -> CellRun:
         """Execute ``code`` and wait for the kernel to become idle again (or die, or time out)."""
-        tail = _Tail()
         if not self.alive():
             return CellRun("dead")
         try:
@@ -201,37 +201,91 @@ class LearnerKernel:
             )
         except Exception:  # noqa: BLE001 - the channel is gone
             return CellRun("dead")
+        return self._wait(msg_id, timeout, reply_expected=True, on_output=on_output)
+
+    def send_comm(
+        self,
+        msg_type: str,
+        content: dict,
+        timeout: float,
+        *,
+        on_output: Any = None,
+        on_comm: Any = None,
+    ) -> CellRun:
+        """Send a ``comm_open`` or ``comm_msg`` and wait until the kernel has handled it.
+
+        No cell runs: the kernel hands the message to the comm's handler and
+        then reports idle (a comm message gets no shell reply). ``on_comm``
+        receives the content of every comm message the kernel sends back while
+        handling it. ``ok`` only means that the kernel became idle again.
+        """
+        if not self.alive():
+            return CellRun("dead")
+        try:
+            msg = self.kc.session.msg(msg_type, content)
+            self.kc.shell_channel.send(msg)
+        except Exception:  # noqa: BLE001 - the channel is gone
+            return CellRun("dead")
+        return self._wait(
+            msg["header"]["msg_id"],
+            timeout,
+            reply_expected=False,
+            on_output=on_output,
+            on_comm=on_comm,
+        )
+
+    def _wait(
+        self,
+        msg_id: str,
+        timeout: float,
+        *,
+        reply_expected: bool,
+        on_output: Any = None,
+        on_comm: Any = None,
+    ) -> CellRun:
+        """Read the kernel's messages about ``msg_id`` until it is idle (and replied).
+
+        One ``zmq.Poller`` watches the shell and the iopub socket, so every
+        message is read as soon as it arrives, whichever channel it comes on;
+        the poll wakes up on its own only for the liveness check
+        (:attr:`LIVENESS_SECONDS`) and the deadline.
+        """
+        import zmq
+
+        tail = _Tail()
+        shell, iopub = self.kc.shell_channel, self.kc.iopub_channel
+        poller = zmq.Poller()
+        poller.register(shell.socket, zmq.POLLIN)
+        poller.register(iopub.socket, zmq.POLLIN)
         deadline = time.monotonic() + timeout
-        reply: dict | None = None
+        next_check = time.monotonic() + self.LIVENESS_SECONDS
+        reply: dict | None = None if reply_expected else {"status": "ok"}
         idle = False
-        last_check = time.monotonic()
         while not (idle and reply is not None):
             now = time.monotonic()
             if now > deadline:
                 return CellRun("timeout", output=tail.text(), output_chars=tail.total)
-            if now - last_check > 0.5:
-                last_check = now
+            if now >= next_check:
+                next_check = now + self.LIVENESS_SECONDS
                 if not self.alive():
                     return CellRun("dead", output=tail.text(), output_chars=tail.total)
-            if reply is None:
-                try:
-                    msg = self.kc.get_shell_msg(timeout=0.0)
-                    if msg.get("parent_header", {}).get("msg_id") == msg_id:
-                        reply = msg.get("content", {})
-                except queue.Empty:
-                    pass
-                except Exception:  # noqa: BLE001 - an unreadable message
-                    return CellRun("dead", output=tail.text(), output_chars=tail.total)
+            wait_ms = max(0.0, min(deadline, next_check) - now) * 1000
             try:
-                msg = self.kc.get_iopub_msg(timeout=0.05 if idle or reply is None else 0.2)
-            except queue.Empty:
-                continue
-            except Exception:  # noqa: BLE001 - an unreadable message
+                ready = dict(poller.poll(int(wait_ms) + 1))
+                shell_msg = shell._recv() if shell.socket in ready else None
+                iopub_msg = iopub._recv() if iopub.socket in ready else None
+            except Exception:  # noqa: BLE001 - a closed socket, an unreadable message
                 return CellRun("dead", output=tail.text(), output_chars=tail.total)
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            if (
+                reply is None
+                and shell_msg is not None
+                and shell_msg.get("parent_header", {}).get("msg_id") == msg_id
+            ):
+                reply = shell_msg.get("content", {})
+            if iopub_msg is None or iopub_msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind = msg.get("msg_type")
-            content = msg.get("content") or {}
+            kind = iopub_msg.get("msg_type")
+            content = iopub_msg.get("content") or {}
             if kind == "status" and content.get("execution_state") == "idle":
                 idle = True
             elif kind == "stream":
@@ -243,6 +297,8 @@ class LearnerKernel:
                 tail.add(_text_of(content))
             elif kind == "error":
                 tail.add(f"{content.get('ename', 'Error')}: {content.get('evalue', '')}\n")
+            elif kind == "comm_msg" and on_comm is not None:
+                on_comm(content)
             if tail.total > MAX_OUTPUT_CHARS:
                 return CellRun("output-limit", output=tail.text(), output_chars=tail.total)
         status = reply.get("status") if isinstance(reply, dict) else None

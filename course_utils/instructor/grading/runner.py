@@ -37,7 +37,6 @@ __all__ = ["Limits", "Watchdog", "execute_assembled", "folder_exceeds", "kill_tr
 DEFAULT_MEMORY_LIMIT_MIB = 4096
 DISK_LIMIT_MIB = 1024
 KERNEL_START_SECONDS = 120
-_BOOT = "import course_utils.instructor.grading.kernel_side"
 
 
 class Limits:
@@ -242,9 +241,7 @@ def execute_assembled(
         trusted = TrustedSide(bridge, instructor=instructor, cwd=str(private))
         try:
             kernel.start(timeout=min(KERNEL_START_SECONDS, limits.total_timeout))
-            boot = kernel.run(_BOOT, limits.timeout, store_history=False)
-            if boot.status != "ok":
-                raise RuntimeError(f"the kernel could not load the grader's bridge ({boot.ename})")
+            bridge.open(limits.timeout)
         except Exception as exc:  # noqa: BLE001 - no kernel: every test is not run
             status = "kernel-died"
             message = f"The notebook could not run: {str(exc).splitlines()[0][:200]}"
