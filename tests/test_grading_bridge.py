@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from course_utils.instructor.execute import course_kernel_name
-from course_utils.instructor.grading.bridge import Bridge, Handle, KernelStopped, LearnerError
+from course_utils.instructor.grading.bridge import (
+    Bridge,
+    Handle,
+    KernelStopped,
+    LearnerError,
+    LearnerFunction,
+)
 from course_utils.instructor.grading.cellformat import split_test_cell
 from course_utils.instructor.grading.learner_kernel import LearnerKernel
 from course_utils.instructor.grading.sandbox import sandbox_available
@@ -108,6 +114,22 @@ def test_a_learner_function_is_called_in_the_kernel_and_returns_plain_data(side)
     assert np.array_equal(side.namespace["got"], [2.0, 4.0])
 
 
+def test_a_call_is_one_comm_message_and_runs_no_cell(side, monkeypatch):
+    channel = side.bridge.kernel.kc.shell_channel
+    sent: list[str] = []
+    original = channel.send
+
+    def record(msg):
+        sent.append(msg["header"]["msg_type"])
+        original(msg)
+
+    monkeypatch.setattr(channel, "send", record)
+    side.namespace["deadline"][0] = time.monotonic() + 30
+    got = LearnerFunction(side.bridge, "double")(4)
+    assert got.tolist() == 8.0
+    assert sent == ["comm_msg"]  # one round trip, no execute_request (run_cell) for a call
+
+
 def test_patched_checks_in_the_kernel_change_nothing_here(side):
     # The kernel replaced check_function, assert_all_passed and np.isclose: only its own copies.
     source = "check_function(double, [Case((1.0,), 3.0)], strict=True)"
@@ -169,3 +191,76 @@ def test_a_call_past_the_time_limit_stops_the_notebook(side):
     side.namespace["deadline"][0] = time.monotonic() + 2
     result = side.run(split_test_cell("slow()"), "<test>")
     assert isinstance(result.stopped, KernelStopped) and result.stopped.status == "timeout"
+
+
+def test_the_wait_takes_each_message_as_it_comes_on_either_channel(tmp_path, monkeypatch):
+    """The shell reply may come after the iopub idle: the wait blocks on both sockets at once,
+    so no poll of one channel times out while the other has a message (no 50 ms naps)."""
+    import threading
+    from types import SimpleNamespace
+
+    import zmq
+    from jupyter_client.channels import ZMQSocketChannel
+    from jupyter_client.session import Session
+
+    context = zmq.Context()
+    session = Session(key=b"")
+    channels, kernel_ends = {}, {}
+    for name in ("shell", "iopub"):
+        grader_end, kernel_end = context.socket(zmq.PAIR), context.socket(zmq.PAIR)
+        grader_end.bind(f"inproc://{name}")
+        kernel_end.connect(f"inproc://{name}")
+        channels[name], kernel_ends[name] = ZMQSocketChannel(grader_end, session), kernel_end
+    kernel = LearnerKernel(
+        kernel_name="python3",
+        work_dir=tmp_path,
+        bridge_dir=tmp_path,
+        env={},
+        sandboxed=False,
+        memory_limit_mib=1024,
+    )
+    kernel.kc = SimpleNamespace(
+        shell_channel=channels["shell"],
+        iopub_channel=channels["iopub"],
+        get_shell_msg=channels["shell"].get_msg,
+        get_iopub_msg=channels["iopub"].get_msg,
+        execute=lambda *a, **k: "request-1",
+    )
+    monkeypatch.setattr(kernel, "alive", lambda: True)
+    monkeypatch.setattr(LearnerKernel, "LIVENESS_SECONDS", 600.0, raising=False)
+    empty_polls = []
+    poller_poll, socket_poll = zmq.Poller.poll, zmq.Socket.poll
+
+    def counted_poller(self, *args, **kwargs):
+        ready = poller_poll(self, *args, **kwargs)
+        empty_polls.extend([] if ready else ["poller"])
+        return ready
+
+    def counted_socket(self, *args, **kwargs):
+        ready = socket_poll(self, *args, **kwargs)
+        empty_polls.extend([] if ready else ["socket"])
+        return ready
+
+    monkeypatch.setattr(zmq.Poller, "poll", counted_poller)
+    monkeypatch.setattr(zmq.Socket, "poll", counted_socket)
+    parent = {"msg_id": "request-1", "msg_type": "execute_request"}
+    for msg_type, content in [
+        ("status", {"execution_state": "busy"}),
+        ("stream", {"name": "stdout", "text": "printed\n"}),
+        ("status", {"execution_state": "idle"}),
+    ]:
+        session.send(kernel_ends["iopub"], msg_type, content, parent=parent)
+    reply = threading.Timer(
+        0.3,
+        lambda: session.send(
+            kernel_ends["shell"], "execute_reply", {"status": "ok"}, parent=parent
+        ),
+    )
+    reply.start()
+    try:
+        result = kernel.run("anything", 30)
+    finally:
+        reply.join()
+        context.destroy(linger=0)
+    assert result.status == "ok" and result.output == "printed\n"
+    assert empty_polls == []
