@@ -1,14 +1,15 @@
 """course-grade: defensive reading, restored tests, sandboxed execution, scores and outputs.
 
-Three grading runs are shared by the tests (each runs once per session, even
+Two grading runs are shared by the tests (each runs once per session, even
 under pytest-xdist, through a file lock):
 
 * ``synthetic``: a tiny exercise with no heavy imports, graded with short
   limits: the mechanisms (hidden tests, tampering, timeouts, kernel deaths,
   ``sys.exit``, file vandalism, output floods, broken files, cell surgery);
 * ``fixtures``: submissions built at test time from the real ``ex04`` (and
-  ``ex05`` when it exists) solution and exercise notebooks;
-* ``solutions``: every solution notebook handed in as a submission: 100%.
+  ``ex05`` when it exists) solution and exercise notebooks.
+
+Every solution handed in as a submission (100%) is graded in ``test_grade_solutions.py``.
 """
 
 from __future__ import annotations
@@ -583,31 +584,6 @@ def fixtures(tmp_path_factory):
     return _once(tmp_path_factory, "fixtures", _build_fixtures)
 
 
-def _build_solutions(work: Path):
-    solutions = _snapshot_solutions(work, [p.stem for p in SOLUTIONS.glob("*.ipynb")])
-    submissions = work / "submissions"
-    for path in sorted(solutions.glob("*.ipynb")):
-        write(submissions / "solution" / path.name, path.read_bytes())
-    names = {p.stem for p in solutions.glob("*.ipynb")}
-    run = grade.grade_submissions(  # generous limits: a busy machine is slow, not wrong
-        submissions,
-        solutions=solutions,
-        out=work / "grades",
-        jobs=2,
-        timeout=600,
-        total_timeout=1800,
-        quiet=True,
-    )
-    return {"run": run, "work": work, "names": names}
-
-
-@pytest.fixture(scope="module")
-def solutions_graded(tmp_path_factory):
-    if not any(SOLUTIONS.glob("*.ipynb")):
-        pytest.skip("no solution notebooks yet")
-    return _once(tmp_path_factory, "solutions", _build_solutions)
-
-
 # --------------------------------------------------------------------------- unit: reading
 
 
@@ -1121,15 +1097,6 @@ def test_real_fixture_feedback_explains_what_happened(fixtures):
 
 def test_real_fixture_grading_never_modifies_submissions_or_solutions(fixtures):
     assert fixtures["unchanged"]
-
-
-def test_every_solution_graded_as_a_submission_scores_100_percent(solutions_graded):
-    records = solutions_graded["run"].records
-    assert {r["exercise"] for r in records} == solutions_graded["names"]
-    for record in records:
-        assert record["status"] == "ok", record
-        assert record["points"] == record["max_points"] > 0, record
-        assert record["notes"] == [], record
 
 
 def test_summary_table_shows_percentages_flags_and_averages():
