@@ -10,7 +10,7 @@
 # Answers tutorial questions 9 (how to regularize a neural network: the full list, with the
 # Keras line for each) and 17 (does regularization affect training time? The tutorial's
 # reason is wrong; the numbers below show why).
-# Runtime: about 25 s on a 2-core laptop (TensorFlow's import and seven small networks).
+# Runtime: about 35 s on a 2-core laptop (TensorFlow's import and ten small networks).
 
 # %% [markdown] tags=["launch-badges", "remove-cell"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/09_early_stopping_and_more.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/09_early_stopping_and_more.ipynb)
@@ -71,8 +71,9 @@ print(
 
 # %% [markdown]
 # One model-building function covers every technique in this notebook. Each keyword switches
-# one technique on; with the defaults it builds the plain network (two hidden layers of 128
-# ReLU units, about 26,000 weights for 300 images: it will over-fit).
+# one technique on (`augmentation` takes the image layers of section 3; mixup, which changes
+# the input pipeline, is a keyword of `train`); with the defaults it builds the plain network
+# (two hidden layers of 128 ReLU units, about 26,000 weights for 300 images: it will over-fit).
 #
 # The data go to `fit` as `tf.data` pipelines. On data this small, the time per epoch is
 # mostly fixed overhead, and Keras rebuilds an input pipeline from NumPy arrays at every
@@ -84,20 +85,24 @@ MAX_EPOCHS = 80
 PATIENCE = 10
 
 
-def build_model(noise_stddev=0.0, shift=False, batch_norm=False, label_smoothing=0.0):
+def one_pixel_shifts():
+    """Random shifts of up to one pixel (section 3), only while training."""
+    return keras.layers.RandomTranslation(
+        height_factor=1 / 8,
+        width_factor=1 / 8,
+        fill_mode="constant",
+        interpolation="nearest",
+        seed=1,
+    )
+
+
+def build_model(
+    noise_stddev=0.0, shift=False, augmentation=(), batch_norm=False, label_smoothing=0.0
+):
     layers = [keras.Input(shape=(64,))]
-    if shift:  # random shifts of up to one pixel, only while training
-        layers += [
-            keras.layers.Reshape((8, 8, 1)),
-            keras.layers.RandomTranslation(
-                height_factor=1 / 8,
-                width_factor=1 / 8,
-                fill_mode="constant",
-                interpolation="nearest",
-                seed=1,
-            ),
-            keras.layers.Flatten(),
-        ]
+    augmentation = [one_pixel_shifts()] if shift else list(augmentation)
+    if augmentation:  # layers that change the 8x8 images, only while training (section 3)
+        layers += [keras.layers.Reshape((8, 8, 1)), *augmentation, keras.layers.Flatten()]
     if noise_stddev > 0:  # Gaussian noise on the pixels, only while training
         layers.append(keras.layers.GaussianNoise(noise_stddev, seed=2))
     for _ in range(2):
@@ -139,10 +144,17 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.start)
 
 
-def train(*, early_stopping=True, **build_kwargs):
+def train(*, early_stopping=True, mixup=False, **build_kwargs):
     """Build a freshly seeded model and train it; return the model, its history and timer."""
     keras.utils.set_random_seed(42)
     model = build_model(**build_kwargs)
+    # Create Adam's and the metrics' variables before fit: TensorFlow then traces the
+    # training step into a graph once instead of twice (the numbers stay the same).
+    model.optimizer.build(model.trainable_variables)
+    model.evaluate(to_dataset(X_val, Y_val), verbose=0)
+    data = to_dataset(X_train, Y_train, shuffle=True)
+    if mixup:  # blend pairs of training images and their labels (section 3)
+        data = data.map(mix_batch)
     timer = EpochTimer()
     callbacks = [timer]
     if early_stopping:
@@ -152,7 +164,7 @@ def train(*, early_stopping=True, **build_kwargs):
             )
         )
     history = model.fit(
-        to_dataset(X_train, Y_train, shuffle=True),
+        data,
         validation_data=to_dataset(X_val, Y_val),
         epochs=MAX_EPOCHS,
         callbacks=callbacks,
@@ -320,30 +332,10 @@ print(f"pixels changed by the shift: {np.mean(shifted != originals):.0%}")
 #   batches, so it goes into the input pipeline rather than into the model.
 #
 # The plain network of this notebook is trained with each of them, with the same seed, batches
-# and early stopping as in section 1, and compared with section 1's run and with the shifts.
+# and early stopping as in section 1, and compared with section 1's run and with the shifts
+# (trained here once; section 6's table reuses that run).
 
 # %%
-def build_augmented(augmentation):
-    """The plain network of build_model with image augmentation layers in front."""
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(64,)),
-            keras.layers.Reshape((8, 8, 1)),
-            *augmentation,
-            keras.layers.Flatten(),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=5e-3),
-        loss=keras.losses.CategoricalCrossentropy(),
-        metrics=["accuracy"],
-    )
-    return model
-
-
 mixup_layer = keras.layers.MixUp(alpha=0.2, seed=6)
 
 
@@ -351,27 +343,6 @@ def mix_batch(images, labels):
     """Mixup on one batch of flat images and one-hot labels."""
     mixed = mixup_layer({"images": tf.reshape(images, (-1, 8, 8, 1)), "labels": labels})
     return tf.reshape(mixed["images"], (-1, 64)), mixed["labels"]
-
-
-def train_augmented(augmentation=(), mixup=False):
-    keras.utils.set_random_seed(42)
-    model = build_augmented(list(augmentation))
-    data = to_dataset(X_train, Y_train, shuffle=True)
-    if mixup:
-        data = data.map(mix_batch)
-    history = model.fit(
-        data,
-        validation_data=to_dataset(X_val, Y_val),
-        epochs=MAX_EPOCHS,
-        callbacks=[
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=PATIENCE, restore_best_weights=True
-            )
-        ],
-        shuffle=False,
-        verbose=0,
-    )
-    return model, history
 
 
 def augmentation_row(model, history):
@@ -388,13 +359,7 @@ def augmentation_row(model, history):
 
 
 augmentations = {
-    "one-pixel shifts": {
-        "augmentation": [
-            keras.layers.RandomTranslation(
-                1 / 8, 1 / 8, fill_mode="constant", interpolation="nearest", seed=1
-            )
-        ]
-    },
+    "one-pixel shifts": {"shift": True},
     "rotations up to 10 degrees": {
         "augmentation": [keras.layers.RandomRotation(10 / 360, fill_mode="constant", seed=4)]
     },
@@ -404,10 +369,10 @@ augmentations = {
     "mixup, Beta(0.2, 0.2)": {"mixup": True},
 }
 augmentation_table = {"none (section 1)": augmentation_row(stopped_model, stopped_history)}
-augmented_models = {}
+augmented_runs = {}  # name: (model, history, timer); section 6 reuses the shifted run
 for name, kwargs in augmentations.items():
-    augmented_models[name] = train_augmented(**kwargs)
-    augmentation_table[name] = augmentation_row(*augmented_models[name])
+    augmented_runs[name] = train(early_stopping=True, **kwargs)
+    augmentation_table[name] = augmentation_row(*augmented_runs[name][:2])
 augmentation_table = pd.DataFrame(augmentation_table).T
 augmentation_table[["best_epoch", "epochs"]] = augmentation_table[["best_epoch", "epochs"]].astype(
     int
@@ -521,7 +486,10 @@ runs = {
     "early stopping only": (stopped_model, stopped_history, stopped_timer),
 }
 for name, kwargs in configurations.items():
-    runs[name] = train(early_stopping=True, **kwargs)
+    if kwargs == augmentations.get(name):  # trained in section 3 already: the same run
+        runs[name] = augmented_runs[name]
+    else:
+        runs[name] = train(early_stopping=True, **kwargs)
 
 
 def summarize(model, history):
