@@ -51,7 +51,7 @@ from sklearn.linear_model import Lasso, LinearRegression, Ridge
 from course_utils.data import load_digits_split, make_sparse_regression, make_tutorial_linear
 from course_utils.figures import show_figure
 from course_utils.plotting import plot_history
-from course_utils.training import plot_weight_histograms, train_configurations
+from course_utils.training import make_dataset, plot_weight_histograms, train_configurations
 
 # %% [markdown]
 # ## 1. What exactly does Keras add to the loss?
@@ -306,10 +306,11 @@ show_figure(
 
 # %%
 l1_model = histories["L1(1e-3)"].model
-val_before = l1_model.evaluate(digits.X_val, digits.y_val, verbose=0, return_dict=True)
+val_set = make_dataset(digits.X_val, digits.y_val, batch_size=500)
+val_before = l1_model.evaluate(val_set, verbose=0, return_dict=True)
 pruned = np.where(np.abs(kernels["L1(1e-3)"]) < 1e-3, 0.0, kernels["L1(1e-3)"])
 l1_model.layers[0].kernel.assign(pruned)
-val_after = l1_model.evaluate(digits.X_val, digits.y_val, verbose=0, return_dict=True)
+val_after = l1_model.evaluate(val_set, verbose=0, return_dict=True)
 print(
     f"L1 network, validation accuracy: {val_before['accuracy']:.3f} before, "
     f"{val_after['accuracy']:.3f} after zeroing {np.mean(pruned == 0):.0%} of its hidden weights"
