@@ -54,7 +54,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 180  # seconds; a loaded 2-core machine is slow to import JupyterLab
-RUN_ALL_TIMEOUT = 420  # seconds for every cell of notebook 10 (about 20 s on an idle laptop)
+RUN_ALL_TIMEOUT = 420  # seconds for every cell of notebook 10 (about 10 s on an idle laptop)
 REDRAW_TIMEOUT = 60  # seconds for the kernel to redraw the figure after the slider moves
 
 # Environment of the server (inherited by its kernels), as in course_utils.instructor.execute.
