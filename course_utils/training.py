@@ -291,9 +291,17 @@ def train_configurations(
                 "inside build_model before returning it."
             )
         fit_callbacks = callbacks() if callable(callbacks) else callbacks
+        validation = make_dataset(X_val, y_val, batch_size=eval_batch_size)
+        # The optimizer's and the metrics' variables created before fit: otherwise Keras
+        # creates them while TensorFlow traces the first training step, which it then
+        # traces a second time (about 0.3 s per model; the results are the same).
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None and not getattr(optimizer, "built", True):
+            optimizer.build(model.trainable_variables)
+        model.evaluate(validation, verbose=0)
         history = model.fit(
             make_dataset(X_train, y_train, batch_size=batch_size, shuffle_seed=seed),
-            validation_data=make_dataset(X_val, y_val, batch_size=eval_batch_size),
+            validation_data=validation,
             epochs=epochs,
             callbacks=fit_callbacks,
             shuffle=False,  # the dataset shuffles
