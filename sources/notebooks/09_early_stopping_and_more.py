@@ -493,16 +493,9 @@ for name, kwargs in configurations.items():
 
 
 def summarize(model, history):
-    train_accuracy = model.evaluate(to_dataset(X_train, Y_train), verbose=0, return_dict=True)
-    val_accuracy = model.evaluate(to_dataset(X_val, Y_val), verbose=0, return_dict=True)
-    return {
-        "val_accuracy": val_accuracy["accuracy"],
-        "train_accuracy": train_accuracy["accuracy"],
-        "gap": train_accuracy["accuracy"] - val_accuracy["accuracy"],
-        "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
-        "epochs": len(history.history["val_loss"]),
-        "parameters": model.count_params(),
-    }
+    row = augmentation_row(model, history)  # the scores of section 6, without the loss
+    del row["val_loss"]
+    return {**row, "parameters": model.count_params()}
 
 
 table = pd.DataFrame(
