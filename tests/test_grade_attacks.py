@@ -11,8 +11,11 @@ three batches, one ``course-grade`` run each (``--jobs 2``, short limits):
   writing into its pipes), kept apart so that a grader they break spoils no other test;
 * ``files``: malformed files and names, which never need a kernel to be read.
 
-Each batch also grades control learners (the solution: full marks; the untouched
-exercise: 0; one answer right: its points) whose scores must not move. Then each
+The victims' exercise is the tiny one of ``tests/fixtures/tiny_exercise`` (ex04's shape,
+NumPy only: a kernel costs about a second, not three or four); the attacks that need a real
+course exercise (ex03's estimators) use ex03. Each batch also grades control learners (the
+solution: full marks; the untouched exercise: 0; one answer right: its points) whose scores
+must not move. Then each
 attack is its own test: its exact score, no leak of hidden tests or solutions in any
 feedback page or table, a row in both tables, and the checks specific to it. Attacks
 that only an operating-system sandbox can stop are skipped, loudly, when bubblewrap
@@ -45,8 +48,9 @@ from attacks import (
     CORRECT,
     EX01,
     EX03,
-    EX04,
     PARTIAL,
+    TINY,
+    TINY_DIR,
     UNTOUCHED,
     Attack,
     Context,
@@ -73,7 +77,7 @@ TIMEOUT, TOTAL_TIMEOUT = 60, 120
 # Seconds one course-grade run may take before the suite gives up on it (a hung grader).
 BATCH_LIMIT = {"kernel": 600, "grader": 240, "files": 240}
 
-ONLY = {"kernel": ["ex04", "ex03"], "grader": ["ex04"], "files": []}  # files: no --only
+ONLY = {"kernel": [TINY[:4], "ex03"], "grader": [TINY[:4]], "files": []}  # files: no --only
 BATCHES = {
     "kernel": verdict.attacks() + escape.kernel_attacks(),
     "grader": escape.grader_attacks(),
@@ -331,35 +335,44 @@ def _run(command: list[str], cwd: Path, env: dict, limit: float) -> tuple[int | 
     return code, read(out_path), read(err_path)
 
 
+# Where each exercise's solution and exercise notebooks live: the tiny exercise is a fixture.
+HOMES = {
+    TINY: (TINY_DIR / "solutions", TINY_DIR / "exercises"),
+    EX03: (SOLUTIONS, EXERCISES),
+    EX01: (SOLUTIONS, EXERCISES),
+}
+
+
+def _read(name: str, kind: int) -> dict:
+    """The solution (``kind`` 0) or exercise (1) notebook of ``name``."""
+    return json.loads((HOMES[name][kind] / f"{name}.ipynb").read_text(encoding="utf-8"))
+
+
 def _notebooks() -> tuple[dict, dict]:
-    sols, exs = {}, {}
-    for name in (EX04, EX03, EX01):
-        sols[name] = json.loads((SOLUTIONS / f"{name}.ipynb").read_text(encoding="utf-8"))
-        exs[name] = json.loads((EXERCISES / f"{name}.ipynb").read_text(encoding="utf-8"))
-    return sols, exs
+    return {name: _read(name, 0) for name in HOMES}, {name: _read(name, 1) for name in HOMES}
 
 
 def _controls(ctx: Context, submissions: Path) -> None:
-    write_notebook(submissions / CORRECT, EX04, ctx.sol(EX04))
-    write_notebook(submissions / UNTOUCHED, EX04, ctx.ex(EX04))
-    sol = ctx.sol(EX04)
+    write_notebook(submissions / CORRECT, TINY, ctx.sol(TINY))
+    write_notebook(submissions / UNTOUCHED, TINY, ctx.ex(TINY))
+    sol = ctx.sol(TINY)
     partial = set_answer(
-        ctx.ex(EX04),
-        "ex04-soft-threshold",
-        text_of(sol["cells"][find(sol, "ex04-soft-threshold")]),
+        ctx.ex(TINY),
+        "ex99-soft-threshold",
+        text_of(sol["cells"][find(sol, "ex99-soft-threshold")]),
     )
-    write_notebook(submissions / PARTIAL, EX04, partial)
+    write_notebook(submissions / PARTIAL, TINY, partial)
 
 
 def _alumnus(out: Path) -> None:
     """Results of an earlier run for a learner who is not in this batch: must stay as they are."""
     base = out / "feedback" / "alumnus"
     base.mkdir(parents=True)
-    (base / f"{EX04}.md").write_text("# alumnus: 5 / 8 from an earlier run\n")
-    (base / f"{EX04}.html").write_text("<p>alumnus: 5 / 8 from an earlier run</p>\n")
+    (base / f"{TINY}.md").write_text("# alumnus: 5 / 8 from an earlier run\n")
+    (base / f"{TINY}.html").write_text("<p>alumnus: 5 / 8 from an earlier run</p>\n")
     state = out / ".state" / "alumnus"
     state.mkdir(parents=True)
-    (state / f"{EX04}.json").write_text(json.dumps({"learner": "alumnus", "points": 5}))
+    (state / f"{TINY}.json").write_text(json.dumps({"learner": "alumnus", "points": 5}))
 
 
 def _snapshot(watched: dict[str, Path], submissions: Path, solutions: Path) -> dict[str, str]:
@@ -378,8 +391,8 @@ def run_batch(name: str, attacks: list[Attack], base: Path, *, resume: bool) -> 
     work.mkdir(parents=True)
     solutions, submissions, out, cwd = (work / n for n in ("solutions", "subs", "out", "cwd"))
     solutions.mkdir()
-    for exercise in (EX04, EX03, EX01):
-        shutil.copy(SOLUTIONS / f"{exercise}.ipynb", solutions)
+    for exercise, (home, _) in HOMES.items():
+        shutil.copy(home / f"{exercise}.ipynb", solutions)
     submissions.mkdir()
     cwd.mkdir()
     listener = Listener()
@@ -464,8 +477,8 @@ def _once(root: Path, name: str) -> Outcome:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    if not (SOLUTIONS / f"{EX04}.ipynb").exists():
-        pytest.skip("solutions/ex04 is not written yet")
+    if not (SOLUTIONS / f"{EX03}.ipynb").exists():
+        pytest.skip("solutions/ex03 is not written yet")
     base = tmp_path_factory.getbasetemp()
     root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / f"attacks-{RUN}"
 
@@ -512,19 +525,19 @@ def _code_lines(blocks: list[str], visible: str) -> list[str]:
 
 
 def _hidden_values() -> list[str]:
-    """Texts of the expected values of ex04's hidden tests, as a leak would print them."""
+    """Texts of the expected values of the tiny exercise's hidden tests, as a leak would print
+    them (computed here as its hidden tests compute them: the setup cell's functions)."""
     import numpy as np
-    from sklearn.linear_model import Lasso
 
-    from course_utils.data import make_sparse_regression
-
+    setup = next(c for c in _read(TINY, 0)["cells"] if "def orthogonal_design" in text_of(c))
+    names: dict = {}
+    exec(text_of(setup), names)
     hidden_z = np.random.default_rng(7).normal(size=(4, 3, 5)) * 3
     reference = np.where(
         hidden_z > 2.0, hidden_z - 2.0, np.where(hidden_z < -2.0, hidden_z + 2.0, 0)
     )
-    X_hidden, y_hidden, _ = make_sparse_regression(50, 30, 5, noise=1.0, correlation=0.7, seed=11)
-    model = Lasso(alpha=0.2, fit_intercept=False, tol=1e-12, max_iter=100_000)
-    coef = model.fit(X_hidden, y_hidden).coef_
+    X_hidden, y_hidden = names["orthogonal_design"](50, 5, seed=11)
+    coef = names["lasso_reference"](X_hidden, y_hidden, 0.2)
     texts = []
     for value in list(reference.ravel()) + list(coef):
         if abs(value) > 0.05:
@@ -536,10 +549,9 @@ def _hidden_values() -> list[str]:
 def _leak_markers() -> tuple[list[str], list[str]]:
     """(hidden-test markers, solution-code markers) of the exercises in the batches."""
     hidden, solution = [], []
-    for name in (EX04, EX03):
-        sol = json.loads((SOLUTIONS / f"{name}.ipynb").read_text(encoding="utf-8"))
-        ex = (EXERCISES / f"{name}.ipynb").read_text(encoding="utf-8")
-        visible = "\n".join(text_of(c) for c in json.loads(ex)["cells"])
+    for name in (TINY, EX03):
+        sol = _read(name, 0)
+        visible = "\n".join(text_of(c) for c in _read(name, 1)["cells"])
         hidden += _code_lines(_hidden_blocks(sol), visible)
         solution += _code_lines(_solution_blocks(sol), visible)
     hidden += _hidden_values() + [SECRET_VALUE]
@@ -612,7 +624,7 @@ def test_attack_earns_nothing_leaks_nothing(outcomes, attack: Attack):
             f"{attack.name} scored {points} on {exercise} (it earns {expected}): "
             f"status {row['status']!r}, {row['message'][:300]!r}"
         )
-    graded = {e for e in (EX04, EX03, EX01) if not ONLY[batch] or e[:4] in ONLY[batch]}
+    graded = {e for e in HOMES if not ONLY[batch] or e[:4] in ONLY[batch]}
     for exercise in set(attack.earned) & graded:
         assert exercise in scored, f"no summary.csv row for {attack.tag}/{exercise}"
     assert _rows(outcome.grades, attack), f"no grades.csv row for the learner {attack.tag!r}"
@@ -642,8 +654,8 @@ def test_batch_completes_with_both_tables(batch: Outcome):
 
 
 def _test_points(grade_id: str | None = None) -> float:
-    """Points of ex04's graded tests in the solution (all of them, or one)."""
-    sol = json.loads((SOLUTIONS / f"{EX04}.ipynb").read_text(encoding="utf-8"))
+    """Points of the tiny exercise's graded tests in its solution (all of them, or one)."""
+    sol = _read(TINY, 0)
     total = 0.0
     for cell in sol["cells"]:
         meta = cell["metadata"].get("nbgrader", {})
@@ -657,12 +669,12 @@ def test_controls_score_as_before(batch: Outcome):
     expected = {
         CORRECT: _test_points(),
         UNTOUCHED: 0.0,
-        PARTIAL: _test_points("ex04-soft-threshold-tests"),
+        PARTIAL: _test_points("ex99-soft-threshold-tests"),
     }
     got = {
         r["learner"]: _points(r["points"])
         for r in batch.summary
-        if r["exercise"] == EX04 and r["learner"] in expected
+        if r["exercise"] == TINY and r["learner"] in expected
     }
     assert got == expected
 

@@ -10,7 +10,8 @@ real learner would (the grader's command line in ``/proc``, the repository throu
 ``course_utils.__file__``, ...). The only help it gets is the ``G2`` dictionary at the
 top of its cell: the run's marker string (so that the suite can find the processes
 it started and never touches another grader running on the same machine), the
-ports of the suite's listening sockets and the names of the victim learners.
+ports of the suite's listening sockets, the names of the victim learners and of the
+exercise they hand in (which any learner knows).
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EX04 = "ex04_lasso_from_scratch"
+# The victims' exercise: tests/fixtures/tiny_exercise, the shape of ex04 (soft_threshold for 3
+# points, lasso_coordinate_descent for 5, a written question) with NumPy only, so that each
+# sandboxed kernel costs about a second instead of ex04's three or four (scikit-learn, Matplotlib).
+TINY = "ex99_tiny_lasso"
+TINY_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_exercise"
 EX03 = "ex03_elastic_net_vs_l1_l2"
 EX01 = "ex01_l2_on_a_new_dataset"
-EX04_FULL = 8.0  # autograded points of ex04
+TINY_FULL = 8.0  # autograded points of the tiny exercise
 EX03_FULL = 6.0
 
 # Learners every batch holds: their scores tell whether an attack spoiled others' grades.
@@ -47,10 +52,10 @@ class Context:
     solutions_dir: Path  # the suite's copy of the solutions (for symlink attacks only)
     out_dir: Path
 
-    def sol(self, exercise: str = EX04) -> dict:
+    def sol(self, exercise: str = TINY) -> dict:
         return copy.deepcopy(self.solutions[exercise])
 
-    def ex(self, exercise: str = EX04) -> dict:
+    def ex(self, exercise: str = TINY) -> dict:
         return copy.deepcopy(self.exercises[exercise])
 
     def header(self) -> str:
@@ -60,6 +65,7 @@ class Context:
             "bind_port": self.bind_port,
             "victims": [CORRECT, UNTOUCHED, PARTIAL],
             "secret_name": self.secret_name,
+            "exercise": TINY,
         }
         return f"G2 = {json.dumps(g2)!r}\nimport json as _g2_json\nG2 = _g2_json.loads(G2)\n"
 
@@ -77,7 +83,7 @@ class Attack:
     name: str
     group: str
     plant: Callable[[Path, Context], None]
-    earned: dict[str, float] = field(default_factory=lambda: {EX04: 0.0})
+    earned: dict[str, float] = field(default_factory=lambda: {TINY: 0.0})
     sandbox: bool = False
     folder: str | bytes | None = None  # learner folder name (default: name)
     row_tag: str | None = None  # substring that finds the learner's rows (odd names)
@@ -145,9 +151,9 @@ def write_notebook(folder: Path, exercise: str, nb: dict | bytes | str) -> Path:
     return path
 
 
-def first_cell_attack(code: str, exercise: str = EX04, *, on_solution: bool = False):
+def first_cell_attack(code: str, exercise: str = TINY, *, on_solution: bool = False):
     """A builder: the exercise (or solution) with ``code`` in a cell after the first answer."""
-    first_answer = {EX04: "ex04-soft-threshold", EX03: "ex03-fit", EX01: "ex01-ridge"}[exercise]
+    first_answer = {TINY: "ex99-soft-threshold", EX03: "ex03-fit", EX01: "ex01-ridge"}[exercise]
 
     def plant(folder: Path, ctx: Context) -> None:
         nb = ctx.sol(exercise) if on_solution else ctx.ex(exercise)
@@ -157,7 +163,7 @@ def first_cell_attack(code: str, exercise: str = EX04, *, on_solution: bool = Fa
     return plant
 
 
-def answers_attack(answers: dict[str, str], exercise: str = EX04, *, prelude: str = ""):
+def answers_attack(answers: dict[str, str], exercise: str = TINY, *, prelude: str = ""):
     """A builder: the exercise with its answer cells replaced (the functions themselves attack)."""
 
     def plant(folder: Path, ctx: Context) -> None:

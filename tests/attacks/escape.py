@@ -12,8 +12,8 @@ import mistune
 
 from . import (
     EX01,
-    EX04,
     G2_FINISH,
+    TINY,
     Attack,
     Context,
     answers_attack,
@@ -130,7 +130,7 @@ READING = {
     "read_solutions_via_proc_cmdline": """
 paths = g2_grader_paths()
 if paths.get("solutions"):
-    solution = _os.path.join(paths["solutions"], "ex04_lasso_from_scratch.ipynb")
+    solution = _os.path.join(paths["solutions"], G2["exercise"] + ".ipynb")
     g2_leak(g2_hidden_text(solution))
     g2_exec_answers(solution)
 """,
@@ -138,11 +138,15 @@ if paths.get("solutions"):
 import course_utils
 from pathlib import Path as _P
 repo = _P(course_utils.__file__).resolve().parents[1]
-for candidate in (repo / "solutions" / "ex04_lasso_from_scratch.ipynb",):
+for candidate in (
+    repo / "tests" / "fixtures" / "tiny_exercise" / "solutions" / (G2["exercise"] + ".ipynb"),
+    repo / "solutions" / "ex04_lasso_from_scratch.ipynb",  # the same function names
+):
     g2_leak(g2_hidden_text(candidate))
     g2_exec_answers(candidate)
-for source in (repo / "sources").rglob("ex04*.py") if (repo / "sources").is_dir() else []:
-    g2_leak(g2_read(source)[:3000])
+for folder in (repo / "sources", repo / "tests" / "fixtures"):
+    for source in folder.rglob(G2["exercise"][:4] + "*.py") if folder.is_dir() else []:
+        g2_leak(g2_read(source)[:3000])
 """,
     "read_environment": """
 g2_leak(_os.environ.get(G2["secret_name"], ""))
@@ -162,7 +166,7 @@ for start in starts:
     for folder in [start, *start.parents][:6]:
         for pattern in ("*.ipynb", "*/*.ipynb", "*/*/*.ipynb"):
             for path in list(folder.glob(pattern))[:300]:
-                if path in seen or "ex04" not in path.name:
+                if path in seen or G2["exercise"][:4] not in path.name:
                     continue
                 seen.add(path)
                 text = g2_read(path)
@@ -205,7 +209,7 @@ for hit in hits:
 paths = g2_grader_paths()
 if paths.get("submissions"):
     g2_exec_answers(_os.path.join(paths["submissions"], G2["victims"][0],
-                                  "ex04_lasso_from_scratch.ipynb"))
+                                  G2["exercise"] + ".ipynb"))
 """,
     "read_home_and_tmp": """
 import pathlib
@@ -341,7 +345,7 @@ forged = f"FORGED-{G2['run']}-forge_output_folder"
 if out:
     for learner in G2["victims"] + ["alumnus"]:
         for suffix in (".md", ".html"):
-            path = _os.path.join(out, "feedback", learner, "ex04_lasso_from_scratch" + suffix)
+            path = _os.path.join(out, "feedback", learner, G2["exercise"] + suffix)
             try:
                 _os.makedirs(_os.path.dirname(path), exist_ok=True)
                 with open(path, "w") as handle:
@@ -351,7 +355,7 @@ if out:
     for table in ("summary.csv", "grades.csv"):
         try:
             with open(_os.path.join(out, table), "w") as handle:
-                handle.write(f"learner,exercise,points\\n{forged},ex04_lasso_from_scratch,8\\n")
+                handle.write(f"learner,exercise,points\\n{forged},{G2['exercise']},8\\n")
         except OSError:
             pass
 """,
@@ -516,7 +520,7 @@ signal.signal(signal.SIGHUP, signal.SIG_IGN)
 import subprocess
 paths = g2_grader_paths()
 out = paths.get("out") or "/nonexistent"
-victim_page = f"{out}/feedback/{G2['victims'][1]}/ex04_lasso_from_scratch.md"
+victim_page = f"{out}/feedback/{G2['victims'][1]}/{G2['exercise']}.md"
 forged = f"FORGED-{G2['run']}-proc_late_tamper"
 script = f"sleep 25; echo {forged} > {out}/summary.csv; echo {forged} > {victim_page}"
 subprocess.Popen(["bash", "-c", script, f"{G2['run']}-late"], start_new_session=True,
@@ -532,14 +536,14 @@ import shutil
 paths = g2_grader_paths()
 subs = paths.get("submissions")
 if subs:
-    right = _os.path.join(subs, G2["victims"][0], "ex04_lasso_from_scratch.ipynb")
-    stub = _os.path.join(subs, G2["victims"][1], "ex04_lasso_from_scratch.ipynb")
+    right = _os.path.join(subs, G2["victims"][0], G2["exercise"] + ".ipynb")
+    stub = _os.path.join(subs, G2["victims"][1], G2["exercise"] + ".ipynb")
     try:
         good, bad = open(right, "rb").read(), open(stub, "rb").read()
         open(right, "wb").write(bad)   # the correct learner now hands in stubs
         open(stub, "wb").write(good)   # and the untouched one the solution
         _os.makedirs(_os.path.join(subs, "intruder"), exist_ok=True)
-        open(_os.path.join(subs, "intruder", "ex04_lasso_from_scratch.ipynb"), "wb").write(good)
+        open(_os.path.join(subs, "intruder", G2["exercise"] + ".ipynb"), "wb").write(good)
     except OSError:
         pass
 """,
@@ -682,7 +686,7 @@ def _csv_safe(tag: str):
 
 def _marked_grade_id(folder: Path, ctx: Context) -> None:
     """A learner's own cell whose nbgrader metadata names it with HTML and Markdown."""
-    nb = ctx.ex(EX04)
+    nb = ctx.ex(TINY)
     evil = '<script>alert("id")</script>[x](javascript:alert(1))'
     nb["cells"].insert(
         4,
@@ -708,7 +712,7 @@ def _marked_grade_id(folder: Path, ctx: Context) -> None:
             "cell_type": "markdown",
             "metadata": {
                 "nbgrader": {
-                    "grade_id": "ex04-soft-threshold-tests",
+                    "grade_id": "ex99-soft-threshold-tests",
                     "grade": True,
                     "points": 1000,
                     "locked": False,
@@ -719,7 +723,7 @@ def _marked_grade_id(folder: Path, ctx: Context) -> None:
             "source": "<script>alert(3)</script>",
         },
     )
-    write_notebook(folder, EX04, nb)
+    write_notebook(folder, TINY, nb)
 
 
 def _with_ex01(plant):
@@ -737,7 +741,7 @@ def _cell(code: str):
     whatever the attack defines (a stolen solution) is what the tests see."""
     prefix = SLEEPER + "G2_KERNEL_PID = _os.getpid()\n"
     return answers_attack(
-        {"ex04-soft-threshold": prefix + code + G2_FINISH, "ex04-lasso-cd": "pass\n"}
+        {"ex99-soft-threshold": prefix + code + G2_FINISH, "ex99-lasso-cd": "pass\n"}
     )
 
 
@@ -780,7 +784,7 @@ def kernel_attacks() -> list[Attack]:
             verify = VERIFY.get(name)
             if group == "injection":
                 verify = _all(lambda o, n=name: _html_safe(o, n), _csv_safe(name))
-            earned = {EX04: 0.0, EX01: 0.0} if name == "forge_state_records" else {EX04: 0.0}
+            earned = {TINY: 0.0, EX01: 0.0} if name == "forge_state_records" else {TINY: 0.0}
             found.append(Attack(name, group, plant, earned=earned, sandbox=sandbox, verify=verify))
     found.append(
         Attack(

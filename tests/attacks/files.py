@@ -6,25 +6,25 @@ import json
 import os
 from pathlib import Path
 
-from . import EX04, EX04_FULL, Attack, Context, write_notebook
+from . import TINY, TINY_FULL, Attack, Context, write_notebook
 
 
 def _raw(content: bytes):
     def plant(folder: Path, ctx: Context) -> None:
-        write_notebook(folder, EX04, content)
+        write_notebook(folder, TINY, content)
 
     return plant
 
 
 def _nesting_bomb(folder: Path, ctx: Context) -> None:
-    write_notebook(folder, EX04, b"[" * 300_000 + b"]" * 300_000)
+    write_notebook(folder, TINY, b"[" * 300_000 + b"]" * 300_000)
 
 
 def _dict_bomb(folder: Path, ctx: Context) -> None:
     depth = 200_000
     write_notebook(
         folder,
-        EX04,
+        TINY,
         b'{"nbformat": 4, "cells": [' + b'{"a":' * depth + b"1" + b"}" * depth + b"]}",
     )
 
@@ -33,7 +33,7 @@ def _cell_type_dict(folder: Path, ctx: Context) -> None:
     nb = ctx.ex()
     nb["cells"][3]["cell_type"] = {}
     nb["cells"][5]["cell_type"] = ["code"]
-    write_notebook(folder, EX04, nb)
+    write_notebook(folder, TINY, nb)
 
 
 def _wrong_cells(folder: Path, ctx: Context) -> None:
@@ -52,12 +52,12 @@ def _wrong_cells(folder: Path, ctx: Context) -> None:
             "metadata": {"nbgrader": {"grade_id": {"a": 1}}},
         },
     ] + nb["cells"]
-    write_notebook(folder, EX04, nb)
+    write_notebook(folder, TINY, nb)
 
 
 def _wrong_metadata(folder: Path, ctx: Context) -> None:
     nb = ctx.ex()
-    values = ["yes", [], 7, None, {"grade_id": ["ex04-setup"]}, {"grade_id": 3, "points": "1e9"}]
+    values = ["yes", [], 7, None, {"grade_id": ["ex99-setup"]}, {"grade_id": 3, "points": "1e9"}]
     for index, cell in enumerate(nb["cells"]):
         meta = cell["metadata"].get("nbgrader")
         if meta and meta.get("grade"):
@@ -67,7 +67,7 @@ def _wrong_metadata(folder: Path, ctx: Context) -> None:
             cell["metadata"] = values[index % len(values)]
     nb["metadata"] = []
     text = json.dumps(nb, allow_nan=True)  # NaN is not JSON, but Python's json reads it
-    write_notebook(folder, EX04, text)
+    write_notebook(folder, TINY, text)
 
 
 def _wrong_toplevel(folder: Path, ctx: Context) -> None:
@@ -75,11 +75,11 @@ def _wrong_toplevel(folder: Path, ctx: Context) -> None:
     nb["nbformat"] = 4.0
     nb["nbformat_minor"] = "5"
     nb["metadata"] = "none"
-    write_notebook(folder, EX04, nb)
+    write_notebook(folder, TINY, nb)
 
 
 def _huge_file(folder: Path, ctx: Context) -> None:
-    path = write_notebook(folder, EX04, b'{"cells": [], "pad": "')
+    path = write_notebook(folder, TINY, b'{"cells": [], "pad": "')
     with open(path, "r+b") as handle:
         handle.truncate(60 * 2**20)  # sparse: 60 MiB above the 50 MiB limit, no disk used
 
@@ -87,22 +87,22 @@ def _huge_file(folder: Path, ctx: Context) -> None:
 def _huge_cell(folder: Path, ctx: Context) -> None:
     nb = ctx.ex()
     nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "lorem " * 4_000_000})
-    write_notebook(folder, EX04, nb)
+    write_notebook(folder, TINY, nb)
 
 
 def _fifo(folder: Path, ctx: Context) -> None:
     folder.mkdir(parents=True)
-    os.mkfifo(folder / f"{EX04}.ipynb")
+    os.mkfifo(folder / f"{TINY}.ipynb")
 
 
 def _dev_zero(folder: Path, ctx: Context) -> None:
     folder.mkdir(parents=True)
-    os.symlink("/dev/zero", folder / f"{EX04}.ipynb")
+    os.symlink("/dev/zero", folder / f"{TINY}.ipynb")
 
 
 def _symlink_solution(folder: Path, ctx: Context) -> None:
     folder.mkdir(parents=True)
-    os.symlink(ctx.solutions_dir / f"{EX04}.ipynb", folder / f"{EX04}.ipynb")
+    os.symlink(ctx.solutions_dir / f"{TINY}.ipynb", folder / f"{TINY}.ipynb")
 
 
 def _symlink_folder(folder: Path, ctx: Context) -> None:
@@ -110,33 +110,33 @@ def _symlink_folder(folder: Path, ctx: Context) -> None:
 
 
 def _directory_notebook(folder: Path, ctx: Context) -> None:
-    (folder / f"{EX04}.ipynb").mkdir(parents=True)
-    (folder / f"{EX04}.ipynb" / "cells").write_text("[]")
+    (folder / f"{TINY}.ipynb").mkdir(parents=True)
+    (folder / f"{TINY}.ipynb" / "cells").write_text("[]")
 
 
 def _utf16(folder: Path, ctx: Context) -> None:
-    write_notebook(folder, EX04, json.dumps(ctx.ex()).encode("utf-16"))
+    write_notebook(folder, TINY, json.dumps(ctx.ex()).encode("utf-16"))
 
 
 def _stub(folder: Path, ctx: Context) -> None:
-    write_notebook(folder, EX04, ctx.ex())
+    write_notebook(folder, TINY, ctx.ex())
 
 
 def _solution(folder: Path, ctx: Context) -> None:
-    write_notebook(folder, EX04, ctx.sol())
+    write_notebook(folder, TINY, ctx.sol())
 
 
 def _formula(folder: Path, ctx: Context) -> None:
-    write_notebook(folder, EX04, ctx.ex())
+    write_notebook(folder, TINY, ctx.ex())
     (folder / "=2+5.ipynb").write_text(json.dumps(ctx.ex()))  # an unknown exercise's name
     (folder / "@SUM(1+1).ipynb").write_text(json.dumps(ctx.ex()))
 
 
 def _feedback_is_a_folder(name: str):
     def plant(folder: Path, ctx: Context) -> None:
-        write_notebook(folder, EX04, ctx.ex())
+        write_notebook(folder, TINY, ctx.ex())
         for suffix in (".md", ".html"):
-            blocked = ctx.out_dir / "feedback" / name / f"{EX04}{suffix}"
+            blocked = ctx.out_dir / "feedback" / name / f"{TINY}{suffix}"
             blocked.mkdir(parents=True)
             (blocked / "keep.txt").write_text("a folder where the feedback page should go")
 
@@ -172,7 +172,7 @@ def attacks() -> list[Attack]:
             _solution,
             folder=b"nonutf8-\xff\xfe\xc3(",
             row_tag="nonutf8-",
-            earned={EX04: EX04_FULL},
+            earned={TINY: TINY_FULL},
             own_code_is_solution=True,
         ),
         Attack(

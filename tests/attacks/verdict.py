@@ -1,15 +1,15 @@
 """Attacks on the verdict: IPython hooks, erased sources, patched checks, oracles.
 
-All start from the untouched ex04 exercise (stubs that raise NotImplementedError), so
-every point they get is unearned: each must score 0.
+All start from the untouched tiny exercise (``TINY``, ex04's shape; stubs that raise
+NotImplementedError), so every point they get is unearned: each must score 0.
 """
 
 from __future__ import annotations
 
 from . import (
     EX03,
-    EX04,
     G2_FINISH,
+    TINY,
     Attack,
     answers_attack,
     find,
@@ -227,9 +227,8 @@ np.sign = _g2_zeros
 np.clip = _g2_zeros
 np.where = lambda cond, *args: np.zeros(np.shape(cond))
 np.linalg.lstsq = lambda a, b, rcond=None: (np.zeros(np.shape(a)[1]), None, None, None)
-import sklearn.linear_model as _g2_lm
-_g2_lm.Lasso.fit = lambda self, X, y: setattr(self, "coef_", np.zeros(np.shape(X)[1])) or self
-Lasso = _g2_lm.Lasso
+# and the exercise's own reference (a function of its setup cell) returns zeros as well
+lasso_reference = lambda X, y, alpha: np.zeros(np.shape(X)[1])  # noqa: E731
 
 
 def soft_threshold(z, threshold):
@@ -476,7 +475,7 @@ def _hook(code: str):
 
 def _oracle(code: str):
     return answers_attack(
-        {"ex04-soft-threshold": code + ORACLE_FUNCS, "ex04-lasso-cd": "pass\n"}, EX04
+        {"ex99-soft-threshold": code + ORACLE_FUNCS, "ex99-lasso-cd": "pass\n"}, TINY
     )
 
 
@@ -531,11 +530,11 @@ def fit_three_regularizers(X_train, y_train, alpha, l1_ratio):
 
 def _hook_on_partial(folder, ctx) -> None:
     """soft_threshold right, the Lasso a stub, and the exception hook: exactly 3 points."""
-    sol = ctx.sol(EX04)
-    right = sol["cells"][find(sol, "ex04-soft-threshold")]["source"]
-    nb = set_answer(ctx.ex(EX04), "ex04-soft-threshold", right)
+    sol = ctx.sol(TINY)
+    right = sol["cells"][find(sol, "ex99-soft-threshold")]["source"]
+    nb = set_answer(ctx.ex(TINY), "ex99-soft-threshold", right)
     hook = ctx.header() + HOOKS["hook_set_custom_exc"]
-    write_notebook(folder, EX04, insert_after(nb, "ex04-lasso-cd", hook))
+    write_notebook(folder, TINY, insert_after(nb, "ex99-lasso-cd", hook))
 
 
 def attacks() -> list[Attack]:
@@ -553,7 +552,7 @@ def attacks() -> list[Attack]:
         )
     found.append(
         Attack(
-            "hook_set_custom_exc_on_partial", "ipython-hooks", _hook_on_partial, earned={EX04: 3.0}
+            "hook_set_custom_exc_on_partial", "ipython-hooks", _hook_on_partial, earned={TINY: 3.0}
         )
     )
     for name, code in {**ORACLES, **LIARS}.items():
