@@ -6,8 +6,14 @@ under pytest-xdist, through a file lock):
 * ``synthetic``: a tiny exercise with no heavy imports, graded with short
   limits: the mechanisms (hidden tests, tampering, timeouts, kernel deaths,
   ``sys.exit``, file vandalism, output floods, broken files, cell surgery);
-* ``fixtures``: submissions built at test time from the real ``ex04`` (and
-  ``ex05`` when it exists) solution and exercise notebooks.
+* ``fixtures``: submissions built at test time from exercise notebooks made the way the
+  course makes them: the mechanisms (partial answers, tampered tests, an infinite loop, a
+  kernel crash, cell surgery, a flood of output, broken files) on the purpose-made tiny
+  exercise of ``tests/fixtures/tiny_exercise`` (ex04's shape, NumPy only, short limits), and
+  what only a real exercise shows (a partial answer, the untouched exercise and tampered
+  tests of the real ``ex04``: its real tests restored and scored) on the real one. Kernel
+  deaths are the tiny exercise's ``kernel_crash`` and the synthetic ``os_exit`` and
+  ``os_kill``; TensorFlow kernels run in ``test_grade_solutions.py`` (ex01, ex02, ex05, ex06).
 
 Every solution handed in as a submission (100%) is graded in ``test_grade_solutions.py``.
 """
@@ -44,6 +50,8 @@ SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 EX04 = "ex04_lasso_from_scratch"
 EX05 = "ex05_penalties_and_early_stopping"
+TINY = "ex99_tiny_lasso"
+TINY_DIR = ROOT / "tests" / "fixtures" / "tiny_exercise"
 
 
 # --------------------------------------------------------------------------- builders
@@ -444,9 +452,9 @@ def synthetic(tmp_path_factory):
 # --- real exercise fixtures
 
 
-def _real(name: str, solutions: Path) -> tuple[dict, dict]:
+def _real(name: str, solutions: Path, exercises: Path = EXERCISES) -> tuple[dict, dict]:
     sol = json.loads((solutions / f"{name}.ipynb").read_text())
-    path = EXERCISES / f"{name}.ipynb"
+    path = exercises / f"{name}.ipynb"
     ex = json.loads(path.read_text()) if path.exists() else as_exercise(sol)
     return sol, ex
 
@@ -474,9 +482,12 @@ def _points_before(nb: dict, grade_id: str) -> float:
     return sum(p for g, p in _tests(nb) if find(nb, g) < limit)
 
 
-def _ex04_fixtures(solutions: Path) -> dict[str, tuple[dict | bytes | str, float, str]]:
-    """learner -> (notebook or raw content, expected points, expected status) for ex04."""
-    sol, ex = _real(EX04, solutions)
+def _lasso_fixtures(
+    name: str, solutions: Path, exercises: Path
+) -> dict[str, tuple[dict | bytes | str, float, str]]:
+    """learner -> (notebook or raw content, expected points, expected status) for ex04 or the
+    tiny exercise (the same shape: soft_threshold, then lasso_coordinate_descent)."""
+    sol, ex = _real(name, solutions, exercises)
     total = sum(p for _, p in _tests(sol))
     first, second = _answers(sol)[:2]
     second_cell = text_of(sol["cells"][find(sol, second)])
@@ -521,22 +532,15 @@ def _ex04_fixtures(solutions: Path) -> dict[str, tuple[dict | bytes | str, float
     }
 
 
-def _ex05_fixtures(solutions: Path) -> dict:
-    if not (solutions / f"{EX05}.ipynb").exists():
-        return {}
-    sol, _ = _real(EX05, solutions)
-    first = _answers(sol)[0]
-    return {  # the solution itself is graded by the solutions run
-        "kernel_crash": (
-            append_to(sol, first, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
-            _points_before(sol, first),
-            "kernel-died",
-        ),
-    }
-
-
 FIXTURE_TIMEOUT = 40
 FIXTURE_TOTAL = 180
+# The tiny exercise's slowest cell imports NumPy (well under a second when idle): 10 s per cell
+# leaves a loaded machine a wide margin, and the infinite loop costs 10 s instead of 40.
+TINY_TIMEOUT = 10
+TINY_TOTAL = 60
+# Two kernels, one per worker: a partial answer (the real tests restored and scored) and the
+# untouched exercise with its tests tampered with (0). Every other case: the tiny exercise.
+REAL_EX04 = ("partial", "tampered")
 
 
 def _snapshot_solutions(work: Path, names: list[str]) -> Path:
@@ -551,30 +555,46 @@ def _snapshot_solutions(work: Path, names: list[str]) -> Path:
     return solutions
 
 
-def _build_fixtures(work: Path):
-    solutions = _snapshot_solutions(work, [EX04, EX05])
+def _grade_fixtures(work: Path, solutions: Path, fixtures: dict, **limits) -> dict:
+    """Grade ``{exercise: {learner: (content, points, status)}}``; what the tests look at."""
     submissions = work / "submissions"
     expected = {}
-    for exercise, fixtures in (
-        (EX04, _ex04_fixtures(solutions)),
-        (EX05, _ex05_fixtures(solutions)),
-    ):
-        for learner, (content, points, status) in fixtures.items():
+    for exercise, learners in fixtures.items():
+        for learner, (content, points, status) in learners.items():
             write(submissions / learner / f"{exercise}.ipynb", content)
             expected[(learner, exercise)] = (points, status)
     before = tree_digest(submissions)
     solutions_before = tree_digest(solutions)
     run = grade.grade_submissions(
-        submissions,
-        solutions=solutions,
-        out=work / "grades",
-        jobs=2,
-        timeout=FIXTURE_TIMEOUT,
-        total_timeout=FIXTURE_TOTAL,
-        quiet=True,
+        submissions, solutions=solutions, out=work / "grades", jobs=2, quiet=True, **limits
     )
     unchanged = tree_digest(submissions) == before and tree_digest(solutions) == solutions_before
-    return {"run": run, "work": work, "expected": expected, "unchanged": unchanged}
+    return {"records": _records(run), "expected": expected, "unchanged": unchanged}
+
+
+def _build_fixtures(work: Path):
+    import shutil
+
+    real = work / "real"
+    solutions = _snapshot_solutions(real, [EX04])
+    ex04 = _lasso_fixtures(EX04, solutions, EXERCISES)
+    runs = {
+        "real": _grade_fixtures(
+            real,
+            solutions,
+            {EX04: {k: ex04[k] for k in REAL_EX04}},
+            timeout=FIXTURE_TIMEOUT,
+            total_timeout=FIXTURE_TOTAL,
+        )
+    }
+    tiny = work / "tiny"
+    (tiny / "solutions").mkdir(parents=True)
+    shutil.copy(TINY_DIR / "solutions" / f"{TINY}.ipynb", tiny / "solutions")
+    fixtures = _lasso_fixtures(TINY, tiny / "solutions", TINY_DIR / "exercises")
+    runs["tiny"] = _grade_fixtures(
+        tiny, tiny / "solutions", {TINY: fixtures}, timeout=TINY_TIMEOUT, total_timeout=TINY_TOTAL
+    )
+    return {"runs": runs, "work": work}
 
 
 @pytest.fixture(scope="module")
@@ -1073,20 +1093,22 @@ def test_results_are_stale_when_the_solution_or_the_limits_change(tmp_path):
 # --------------------------------------------------------------------------- real exercises
 
 
-def test_real_fixture_submissions_get_their_expected_score_and_status(fixtures):
-    records = _records(fixtures["run"])
-    got = {key: (records[key]["points"], records[key]["status"]) for key in fixtures["expected"]}
-    assert got == fixtures["expected"]
+@pytest.mark.parametrize("run", ["real", "tiny"])
+def test_real_fixture_submissions_get_their_expected_score_and_status(fixtures, run):
+    records, expected = fixtures["runs"][run]["records"], fixtures["runs"][run]["expected"]
+    got = {key: (records[key]["points"], records[key]["status"]) for key in expected}
+    assert got == expected
 
 
 def test_real_fixture_feedback_explains_what_happened(fixtures):
-    feedback = fixtures["work"] / "grades" / "feedback"
+    def text(learner, exercise=TINY):
+        run = "tiny" if exercise == TINY else "real"
+        feedback = fixtures["work"] / run / "grades" / "feedback"
+        return (feedback / learner / f"{exercise}.md").read_text()
 
-    def text(learner):
-        return (feedback / learner / f"{EX04}.md").read_text()
-
-    assert "AssertionError" in text("partial")
-    assert "had been edited" in text("tampered")
+    for exercise in (EX04, TINY):
+        assert "AssertionError" in text("partial", exercise)
+        assert "had been edited" in text("tampered", exercise)
     assert "per cell" in text("infinite_loop")
     assert "kernel died" in text("kernel_crash")
     assert "was missing" in text("deleted_and_duplicated")
@@ -1096,7 +1118,21 @@ def test_real_fixture_feedback_explains_what_happened(fixtures):
 
 
 def test_real_fixture_grading_never_modifies_submissions_or_solutions(fixtures):
-    assert fixtures["unchanged"]
+    assert fixtures["runs"]["real"]["unchanged"] and fixtures["runs"]["tiny"]["unchanged"]
+
+
+def test_tiny_exercise_is_built_from_its_source_as_the_course_builds_exercises():
+    """The fixture's solution matches its jupytext source, its exercise is what
+    ``course_utils.instructor.exercises`` writes from that solution, and it needs no
+    scikit-learn or Matplotlib (the reason it exists)."""
+    from course_utils.instructor import exercises, sources
+
+    solution = TINY_DIR / "solutions" / f"{TINY}.ipynb"
+    assert sources.compare(solution, TINY_DIR / "sources" / "solutions" / f"{TINY}.py") == []
+    generated = exercises.generate(TINY_DIR / "solutions", TINY_DIR / "exercises", check=True)
+    assert set(generated.values()) == {"unchanged"}
+    code = " ".join(text_of(c) for c in json.loads(solution.read_text())["cells"])
+    assert "sklearn" not in code and "matplotlib" not in code and "setup_notebook" not in code
 
 
 def test_summary_table_shows_percentages_flags_and_averages():
