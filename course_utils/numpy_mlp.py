@@ -142,22 +142,30 @@ def loss_and_gradients(params, X, y, *, l2: float = 0.0, masks=None):
     """
     X, y = _data(X, y)
     activations, logits = _forward(params, X, masks)
-    n = len(X)
     # log(1 + exp(z)) - y z, written to stay finite for large |z|
     data_loss = np.mean(np.logaddexp(0.0, logits) - y * logits)
     loss = float(data_loss + l2 * sum(np.sum(W**2) for W, _ in params))
+    return loss, _backward(params, activations, logits, y, l2, masks)
+
+
+def _backward(params, activations, logits, y, l2, masks):
+    """The gradients ``[(dW, db), ...]`` of the loss, from the forward pass's values."""
+    n = len(y)
     delta = ((_sigmoid(logits) - y) / n)[:, None]
     grads = []
     for k in range(len(params) - 1, -1, -1):
         W, _ = params[k]
         A = activations[k]
-        grads.append((A.T @ delta + 2.0 * l2 * W, delta.sum(axis=0)))
+        dW = A.T @ delta
+        if l2:  # (adding a zero penalty gradient would change no number)
+            dW = dW + 2.0 * l2 * W
+        grads.append((dW, delta.sum(axis=0)))
         if k > 0:
             delta = delta @ W.T
             if masks is not None:
                 delta = delta * masks[k - 1]
             delta = delta * (activations[k] > 0)
-    return loss, grads[::-1]
+    return grads[::-1]
 
 
 def _draw_masks(params, n, rate, rng):
@@ -211,6 +219,16 @@ def accuracy(y, proba) -> float:
 
 
 # --------------------------------------------------------------------------- training
+def _flat_views(arrays):
+    """A flat copy of ``arrays`` and ``[(W, b), ...]`` views into it, in the same shapes."""
+    flat = np.concatenate([np.ravel(a) for a in arrays]).astype(float)
+    views, offset = [], 0
+    for a in arrays:
+        views.append(flat[offset : offset + a.size].reshape(a.shape))
+        offset += a.size
+    return flat, list(zip(views[::2], views[1::2], strict=True))
+
+
 @dataclass
 class Trained:
     """A trained network: its ``params`` and the loss curves recorded during training."""
@@ -278,10 +296,14 @@ def train_mlp(
         rows = np.asarray(rows, dtype=int)
         X, y = X[rows], y[rows]
     rng = np.random.default_rng(seed)
-    params = init_params(sizes, seed) if init is None else [(W.copy(), b.copy()) for W, b in init]
-    flat = [p for pair in params for p in pair]
-    m = [np.zeros_like(p) for p in flat]
-    v = [np.zeros_like(p) for p in flat]
+    start = init_params(sizes, seed) if init is None else init
+    # Every kernel and bias is a view into one flat vector, and so is every gradient: the
+    # optimizer then updates all of them with a few whole-vector operations per step instead
+    # of a few per array (the same arithmetic element by element, so the same numbers).
+    weights, params = _flat_views([p for pair in start for p in pair])
+    grad_vector, grad_views = _flat_views([p for pair in start for p in pair])
+    m = np.zeros_like(weights)
+    v = np.zeros_like(weights)
     trained = Trained(params=params)
 
     def record(step):
@@ -299,17 +321,22 @@ def train_mlp(
             batch = rng.choice(n, size=batch_size, replace=False)
             Xb, yb = X[batch], y[batch]
         masks = _draw_masks(params, len(Xb), rate, rng)
-        _, grads = loss_and_gradients(params, Xb, yb, l2=l2, masks=masks)
-        flat_grads = [g for pair in grads for g in pair]
-        for i, (p, g) in enumerate(zip(flat, flat_grads, strict=True)):
-            if optimizer == "sgd":
-                p -= learning_rate * g
-                continue
-            m[i] = 0.9 * m[i] + 0.1 * g
-            v[i] = 0.999 * v[i] + 0.001 * g * g
-            m_hat = m[i] / (1.0 - 0.9**step)
-            v_hat = v[i] / (1.0 - 0.999**step)
-            p -= learning_rate * m_hat / (np.sqrt(v_hat) + 1e-7)
+        activations, logits = _forward(params, Xb, masks)
+        grads = _backward(params, activations, logits, yb, l2, masks)
+        for (dW, db), (gW, gb) in zip(grads, grad_views, strict=True):
+            gW[...] = dW
+            gb[...] = db
+        g = grad_vector
+        if optimizer == "sgd":
+            weights -= learning_rate * g
+        else:
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            m_hat = m / (1.0 - 0.9**step)
+            v_hat = v / (1.0 - 0.999**step)
+            weights -= learning_rate * m_hat / (np.sqrt(v_hat) + 1e-7)
         if record_every and (step % record_every == 0 or step == steps):
             record(step)
     return trained
