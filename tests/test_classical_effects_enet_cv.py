@@ -223,16 +223,16 @@ def _small_project(seed):
     return np.split(X_all, [40, 50]), np.split(y_all, [40, 50])
 
 
-def _errors_over_alphas(alphas, X_fit, y_fit, X_eval, y_eval):
+def _errors_over_alphas(alphas, X_fit, y_fit, *evaluation_sets):
     model = make_pipeline(StandardScaler(), Ridge(alpha=alphas, solver="svd"))
     model.fit(X_fit, np.tile(y_fit[:, None], len(alphas)))
-    return ((model.predict(X_eval) - y_eval[:, None]) ** 2).mean(axis=0)
+    return [((model.predict(X) - y[:, None]) ** 2).mean(axis=0) for X, y in evaluation_sets]
 
 
 def test_multi_target_ridge_equals_one_ridge_per_alpha():
     (X_a, X_b, _), (y_a, y_b, _) = _small_project(0)
     alphas = np.logspace(-2, 4, 5)
-    together = _errors_over_alphas(alphas, X_a, y_a, X_b, y_b)
+    (together,) = _errors_over_alphas(alphas, X_a, y_a, (X_b, y_b))
     separately = [
         mean_squared_error(
             y_b, make_pipeline(StandardScaler(), Ridge(alpha=a)).fit(X_a, y_a).predict(X_b)
@@ -247,8 +247,7 @@ def test_tuning_on_the_test_set_is_optimistic_and_cross_validation_is_not():
     leaky_gap, clean_gap, leaky_fresh, clean_fresh = [], [], [], []
     for seed in range(100):
         (X_a, X_b, X_c), (y_a, y_b, y_c) = _small_project(seed)
-        test_curve = _errors_over_alphas(alphas, X_a, y_a, X_b, y_b)
-        fresh_curve = _errors_over_alphas(alphas, X_a, y_a, X_c, y_c)
+        test_curve, fresh_curve = _errors_over_alphas(alphas, X_a, y_a, (X_b, y_b), (X_c, y_c))
         k = int(np.argmin(test_curve))
         leaky_gap.append(test_curve[k] - fresh_curve[k])
         leaky_fresh.append(fresh_curve[k])

@@ -296,16 +296,17 @@ def small_project(seed):
     return np.split(X_all, cut), np.split(y_all, cut)
 
 
-def errors_over_alphas(X_fit, y_fit, X_eval, y_eval):
-    """MSE on (X_eval, y_eval) of Ridge fitted on (X_fit, y_fit), one value per alpha."""
+def errors_over_alphas(X_fit, y_fit, *evaluation_sets):
+    """Fit Ridge on (X_fit, y_fit) once per alpha; its MSE on each (X, y), one value per alpha."""
     model = make_pipeline(StandardScaler(), Ridge(alpha=leak_alphas, solver="svd"))
     model.fit(X_fit, np.tile(y_fit[:, None], len(leak_alphas)))
-    return ((model.predict(X_eval) - y_eval[:, None]) ** 2).mean(axis=0)
+    return [((model.predict(X) - y[:, None]) ** 2).mean(axis=0) for X, y in evaluation_sets]
 
 
 (Xs_train, Xs_test, Xs_fresh), (ys_train, ys_test, ys_fresh) = small_project(seed=0)
-test_curve = errors_over_alphas(Xs_train, ys_train, Xs_test, ys_test)
-fresh_curve = errors_over_alphas(Xs_train, ys_train, Xs_fresh, ys_fresh)
+test_curve, fresh_curve = errors_over_alphas(
+    Xs_train, ys_train, (Xs_test, ys_test), (Xs_fresh, ys_fresh)
+)
 k = int(np.argmin(test_curve))
 
 fig, ax = plt.subplots()
@@ -346,8 +347,7 @@ print(f"its MSE on fresh data:        {fresh_curve[k]:.2f}")
 leak_rows = []
 for seed in range(100):
     (Xa, Xb, Xc), (ya, yb, yc) = small_project(seed)
-    test_curve = errors_over_alphas(Xa, ya, Xb, yb)
-    fresh_curve = errors_over_alphas(Xa, ya, Xc, yc)
+    test_curve, fresh_curve = errors_over_alphas(Xa, ya, (Xb, yb), (Xc, yc))
     k = int(np.argmin(test_curve))
     clean = make_pipeline(StandardScaler(), RidgeCV(alphas=leak_alphas)).fit(Xa, ya)
     leak_rows.append(
