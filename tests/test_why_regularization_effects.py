@@ -16,7 +16,7 @@ from sklearn.linear_model import Ridge
 
 @pytest.fixture(scope="module")
 def nb():
-    return run_notebook_source("notebooks/14_why_regularization_works.py")
+    return run_notebook_source("notebooks/14_why_regularization_works.py", render_figures=False)
 
 
 # ----------------------------------------------------------------------- 1. capacity
