@@ -210,7 +210,8 @@ pd.DataFrame(tutorial_rows).set_index("alpha").round(4)
 
 # %%
 alphas = np.logspace(-3, 5, 60)
-coefs = np.array([Ridge(alpha=alpha).fit(X_train, y_train).coef_ for alpha in alphas])
+ridges = [Ridge(alpha=alpha).fit(X_train, y_train) for alpha in alphas]
+coefs = np.array([model.coef_ for model in ridges])
 
 ax = plot_regularization_path(
     alphas, coefs, feature_names=feature_names, highlight=informative.tolist()
@@ -254,10 +255,10 @@ def mse_of(model, X, y):
     return mean_squared_error(y, model.predict(X))
 
 
-fits = [Ridge(alpha=alpha).fit(X_train, y_train) for alpha in alphas]
-train_mse = np.array([mse_of(m, X_train, y_train) for m in fits])
-val_mse = np.array([mse_of(m, X_val, y_val) for m in fits])
-test_mse = np.array([mse_of(m, X_test, y_test) for m in fits])
+# the 60 models of the path in section 5, fitted there
+train_mse = np.array([mse_of(m, X_train, y_train) for m in ridges])
+val_mse = np.array([mse_of(m, X_val, y_val) for m in ridges])
+test_mse = np.array([mse_of(m, X_test, y_test) for m in ridges])
 best = int(np.argmin(val_mse))
 best_alpha = alphas[best]
 
