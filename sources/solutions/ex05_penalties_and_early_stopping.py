@@ -390,6 +390,9 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy")
+# Adam's variables created now rather than inside the first training step, so that TensorFlow
+# traces that step once instead of twice (a start-up cost only; the same numbers)
+model.optimizer.build(model.trainable_variables)
 stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=20, restore_best_weights=True)
 # make_dataset: the arrays as tf.data pipelines, which Keras trains from several times faster
 # than from NumPy arrays (one batch of all 100 points: full-batch steps, nothing to shuffle).
