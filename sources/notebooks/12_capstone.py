@@ -128,7 +128,9 @@ print(
 # time is fixed overhead, and Keras rebuilds an input pipeline from NumPy arrays at every
 # epoch, which costs several times more. For the same reason `train` creates the optimizer's
 # and the metrics' variables before calling `fit`, which spares TensorFlow a second tracing of
-# the training step for every network.
+# the training step for every network, and `compile` gets `steps_per_execution=64`: Keras hands
+# TensorFlow up to 64 batches per call (here a whole epoch) instead of one, the same numbers in
+# less time.
 
 # %%
 MAX_EPOCHS = 80
@@ -150,6 +152,9 @@ def build_model(l2=0.0, l1=0.0, dropout_rate=0.0, noise_stddev=0.0):
         optimizer=keras.optimizers.Adam(learning_rate=2e-3),
         loss="binary_crossentropy",
         metrics=["accuracy", keras.metrics.BinaryCrossentropy(name="log_loss")],
+        # one call into TensorFlow runs up to 64 batches (here a whole epoch) instead of one:
+        # the same numbers, less time
+        steps_per_execution=64,
     )
     return model
 
