@@ -372,6 +372,9 @@ dropout_net = keras.Sequential(
     ]
 )
 dropout_net.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+# Adam's variables created now rather than inside the first training step, so that TensorFlow
+# traces that step once instead of twice (a start-up cost only)
+dropout_net.optimizer.build(dropout_net.trainable_variables)
 # make_dataset: the arrays as a tf.data pipeline, reshuffled each epoch (2-3x faster than
 # arrays); batches of 50 make an epoch 4 steps
 history = dropout_net.fit(
