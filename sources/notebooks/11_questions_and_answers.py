@@ -655,14 +655,16 @@ errors = {
 for i, n in enumerate(sizes):
     for repeat in range(20):
         X_small, y_small = make_nonlinear_1d(n, noise=0.3, seed=repeat)
+        # The same features for both models: degree-9 powers, standardized on this sample
+        features = make_pipeline(PolynomialFeatures(9, include_bias=False), StandardScaler())
+        Z_small = features.fit_transform(X_small)
+        Z_fresh = features.transform(X_fresh)
         for name, estimator in [
             ("no penalty", LinearRegression()),
             ("ridge (alpha by CV)", RidgeCV(alphas=alpha_grid)),
         ]:
-            model = make_pipeline(
-                PolynomialFeatures(9, include_bias=False), StandardScaler(), estimator
-            ).fit(X_small, y_small)
-            errors[name][i, repeat] = mean_squared_error(y_fresh, model.predict(X_fresh))
+            estimator.fit(Z_small, y_small)
+            errors[name][i, repeat] = mean_squared_error(y_fresh, estimator.predict(Z_fresh))
 
 summary = pd.DataFrame(
     {
