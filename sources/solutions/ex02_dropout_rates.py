@@ -228,7 +228,9 @@ print("\n".join(rows))
 #    Dense(128, relu), Dropout(rate), Dense(n_classes, softmax)])` where `n_classes` is
 #    `int(y_train.max()) + 1`;
 # 2. compile with `optimizer="adam"`, `loss="sparse_categorical_crossentropy"`,
-#    `metrics=["accuracy"]`;
+#    `metrics=["accuracy"]`, then call `model.optimizer.build(model.trainable_variables)`:
+#    Adam's variables exist from then on, so TensorFlow traces the training step once instead
+#    of twice (a start-up cost only, the numbers do not change);
 # 3. `fit` for `epochs` epochs on `make_dataset(X_train, y_train, batch_size=32,
 #    shuffle_seed=seed)` with `shuffle=False` and `verbose=0`. `make_dataset` (from
 #    `course_utils.training`) turns the arrays into a `tf.data` pipeline that reshuffles the
@@ -265,6 +267,7 @@ def dropout_rate_experiment(rates, X_train, y_train, X_val, y_val, epochs, seed)
         model.compile(
             optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
+        model.optimizer.build(model.trainable_variables)  # traced once, not twice
         model.fit(
             make_dataset(X_train, y_train, batch_size=32, shuffle_seed=seed),
             epochs=epochs,
