@@ -23,13 +23,12 @@ def standard_error(nb, accuracy):
     return np.sqrt(accuracy * (1 - accuracy) / len(nb["X_val"]))
 
 
-def test_mixup_helps_most_beyond_noise_with_the_smallest_gap(nb):
+def test_mixup_helps_beyond_the_noise_and_shrinks_the_gap(nb):
     table = nb["augmentation_table"]
     none = table.loc["none (section 1)"]
     mixup = table.loc["mixup, Beta(0.2, 0.2)"]
-    assert mixup["val_accuracy"] == table["val_accuracy"].max()
     assert mixup["val_accuracy"] > none["val_accuracy"] + 2 * standard_error(nb, 0.95)
-    assert mixup["gap"] < none["gap"] / 1.5
+    assert mixup["gap"] < none["gap"] - 0.01
 
 
 def test_mixup_classifies_better_but_has_a_higher_validation_loss(nb):
@@ -39,11 +38,13 @@ def test_mixup_classifies_better_but_has_a_higher_validation_loss(nb):
     )
 
 
-def test_shifts_help_and_rotations_and_zooms_stay_within_the_noise(nb):
+def test_shifts_help_most_and_rotations_and_zooms_stay_within_the_noise(nb):
     table = nb["augmentation_table"]
     base = table.loc["none (section 1)", "val_accuracy"]
     se = standard_error(nb, 0.95)
+    assert table.loc["one-pixel shifts", "val_accuracy"] == table["val_accuracy"].max()
     assert table.loc["one-pixel shifts", "val_accuracy"] > base + 2 * se
+    assert table.loc["one-pixel shifts", "gap"] < table.loc["none (section 1)", "gap"] / 1.5
     assert abs(table.loc["rotations and zooms", "val_accuracy"] - base) < 1.5 * se
 
 
