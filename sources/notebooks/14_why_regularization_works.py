@@ -19,7 +19,7 @@
 # two priors), 5 (how to see over-fitting: capacity) and 13 (what dropout does at test time, and
 # why weight scaling works); in part 20 (what too strong a prior means).
 #
-# **Runtime:** about 15 s on a 2-core laptop (NumPy, SciPy and scikit-learn only: 40 small
+# **Runtime:** about 10 s on a 2-core laptop (NumPy, SciPy and scikit-learn only: 40 small
 # networks trained in NumPy, no TensorFlow).
 
 # %% [markdown] tags=["launch-badges", "remove-cell"]
