@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from course_utils.data import make_noisy_moons, make_sparse_regression, make_tutorial_linear
-from course_utils.training import train_configurations
+from course_utils.training import make_dataset, train_configurations
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +64,9 @@ def moons_runs(keras, moons):
         batch_size=16,
         metric="loss",
     )
+    train_set = make_dataset(moons.X_train, moons.y_train, batch_size=512)
     accuracy = {
-        name: history.model.evaluate(moons.X_train, moons.y_train, verbose=0, return_dict=True)[
-            "accuracy"
-        ]
+        name: history.model.evaluate(train_set, verbose=0, return_dict=True)["accuracy"]
         for name, history in histories.items()
     }
     return table, histories, accuracy
@@ -96,7 +95,9 @@ def test_keras_training_metrics_are_measured_with_dropout_on(moons_runs, moons):
     _, histories, _ = moons_runs
     history = histories["rate 0.9"]
     reported = history.history["loss"][-1]
-    evaluated = history.model.evaluate(moons.X_train, moons.y_train, verbose=0)[0]
+    evaluated = history.model.evaluate(
+        make_dataset(moons.X_train, moons.y_train, batch_size=512), verbose=0
+    )[0]
     assert reported > evaluated  # the handicapped training measurement looks worse
     worse_epochs = np.sum(
         np.array(history.history["loss"]) > np.array(history.history["val_loss"])
@@ -173,10 +174,11 @@ def line_runs(keras):
 
 def test_dropout_after_a_regressors_output_shrinks_its_predictions(line_runs):
     histories, data, _ = line_runs
-    predictions = histories["output"].model.predict(data[2], verbose=0)[:, 0]
+    # Called directly with dropout off, as the notebook does (predict would trace a function).
+    predictions = np.asarray(histories["output"].model(data[2], training=False))[:, 0]
     slope = np.polyfit(data[3], predictions, 1)[0]
     assert slope == pytest.approx(0.5, abs=0.1)  # theory: 1 - rate
-    hidden = histories["hidden"].model.predict(data[2], verbose=0)[:, 0]
+    hidden = np.asarray(histories["hidden"].model(data[2], training=False))[:, 0]
     hidden_slope = np.polyfit(data[3], hidden, 1)[0]
     # Noise sd 2 on a 3x line over [0, 10]: the best predictor's slope against the noisy
     # targets is 75 / (75 + 4) = 0.95; hidden dropout stays near it, output dropout halves it.
@@ -242,7 +244,11 @@ def _linear_model(keras, regularizer=None, optimizer=None):
     model = keras.Sequential(
         [keras.Input(shape=(10,)), keras.layers.Dense(1, kernel_regularizer=regularizer)]
     )
-    model.compile(optimizer=optimizer or keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    model.compile(
+        optimizer=optimizer or keras.optimizers.SGD(learning_rate=0.1),
+        loss="mse",
+        steps_per_execution=300,  # as notebook 08: fit's 300 steps in one call
+    )
     return model
 
 
@@ -307,9 +313,8 @@ def test_l2_penalty_equals_weight_decay_for_sgd_but_not_for_adam(keras, regressi
     adam_penalty, adam_decay = _penalty_and_decay(
         keras, keras.optimizers.Adam, keras.optimizers.AdamW
     )
-    for _ in range(300):
-        adam_penalty.train_on_batch(X, y)
-        adam_decay.train_on_batch(X, y)
+    for model in (adam_penalty, adam_decay):  # 300 full-batch steps, as notebook 08
+        model.fit(make_dataset(X, y, batch_size=n).repeat(300), shuffle=False, verbose=0)
     assert np.abs(adam_penalty.layers[0].kernel.numpy()[:, 0] - ridge).max() < 1e-4
     assert np.abs(adam_decay.layers[0].kernel.numpy()[:, 0] - ridge).max() > 1e-2
 
