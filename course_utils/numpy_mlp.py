@@ -82,14 +82,23 @@ def _rate(dropout_rate) -> float:
     return check_number("dropout_rate", dropout_rate, low=0.0, high=1.0, high_open=True)
 
 
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS libraries, built once (NumPy's is loaded by now).
+
+    Building it scans every loaded library, several milliseconds, which ``threadpool_limits``
+    would repeat on every call."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def _one_blas_thread(func):
     """Run ``func`` with one BLAS thread (threadpoolctl ships with scikit-learn)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return func(*args, **kwargs)
 
     return wrapper
