@@ -10,7 +10,7 @@
 # Answers tutorial questions 9 (how to regularize a neural network: the full list, with the
 # Keras line for each) and 17 (does regularization affect training time? The tutorial's
 # reason is wrong; the numbers below show why).
-# Runtime: about 25 s on a 2-core laptop (TensorFlow's import and nine small networks).
+# Runtime: about 30 s on a 2-core laptop (TensorFlow's import and nine small networks).
 
 # %% [markdown] tags=["launch-badges", "remove-cell"]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/regularization-course/regularization-in-neural-networks/blob/main/notebooks/09_early_stopping_and_more.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/regularization-course/regularization-in-neural-networks/main?urlpath=lab/tree/notebooks/09_early_stopping_and_more.ipynb)
