@@ -201,6 +201,7 @@ def train_configurations(
     callbacks=None,
     metric: str | None = None,
     evaluate: bool = True,
+    validation_freq: int = 1,
 ):
     """Build, train and compare several configurations of one model-building function.
 
@@ -237,6 +238,13 @@ def train_configurations(
         restored best weights if a callback restored them). With ``False`` they
         are the last epoch's values from the history (the training value then
         was measured with dropout on, during the epoch).
+    validation_freq:
+        Passed to ``fit``: measure the validation set after every
+        ``validation_freq``-th epoch only (default: after every epoch). When no
+        validation curve is needed, ``validation_freq=epochs`` measures it once,
+        at the end, and saves that time at every other epoch. The history's
+        ``val_*`` lists then hold one value per measured epoch; ``best_epoch``
+        still counts epochs.
 
     Returns
     -------
@@ -262,6 +270,12 @@ def train_configurations(
     if metric is not None and not isinstance(metric, str):
         raise TypeError("metric must be None or a metric name such as 'accuracy' or 'loss'.")
     evaluate = check_flag("evaluate", evaluate)
+    validation_freq = check_whole_number("validation_freq", validation_freq, minimum=1)
+    if validation_freq > epochs:
+        raise ValueError(
+            f"validation_freq={validation_freq} is larger than epochs={epochs}: the validation "
+            "set would never be measured. Use at most validation_freq=epochs."
+        )
 
     import pandas as pd
 
@@ -303,6 +317,7 @@ def train_configurations(
             make_dataset(X_train, y_train, batch_size=batch_size, shuffle_seed=seed),
             validation_data=validation,
             epochs=epochs,
+            validation_freq=validation_freq,
             callbacks=fit_callbacks,
             shuffle=False,  # the dataset shuffles
             verbose=0,
@@ -340,9 +355,9 @@ def train_configurations(
             f"train_{m}": train_value,
             f"val_{m}": val_value,
             f"best_val_{m}": float(val_curve[best]),
-            "best_epoch": best + 1,
+            "best_epoch": (best + 1) * validation_freq,
             "gap": (val_value - train_value) if lower else (train_value - val_value),
-            "epochs": len(val_curve),
+            "epochs": len(hist[m]),
             "seconds": seconds,
         }
         histories[name] = history

@@ -100,6 +100,20 @@ def test_loss_metric_and_history_values(build_model, tiny_data):
     assert table.loc["a", "gap"] == pytest.approx(hist["val_loss"][-1] - hist["loss"][-1])
 
 
+def test_validation_freq_measures_fewer_epochs_and_best_epoch_counts_epochs(
+    build_model, tiny_data
+):
+    table, histories = train_configurations(
+        {"a": {}}, build_model, tiny_data, epochs=6, metric="loss", validation_freq=3
+    )
+    hist = histories["a"].history
+    assert len(hist["loss"]) == 6 and len(hist["val_loss"]) == 2  # after epochs 3 and 6
+    row = table.loc["a"]
+    assert row["epochs"] == 6
+    assert row["best_epoch"] == 3 * (int(np.argmin(hist["val_loss"])) + 1)
+    assert row["best_val_loss"] == pytest.approx(min(hist["val_loss"]))
+
+
 def test_callbacks_factory_gives_each_fit_a_fresh_callback(keras, build_model, tiny_data):
     made = []
 
@@ -149,6 +163,8 @@ def build_model_2d():
         ({"callbacks": 3}, TypeError, "callbacks must be None"),
         ({"configs": {"a": {"width": 3}}}, TypeError, "keys of configs match the parameters"),
         ({"metric": "auc"}, ValueError, "metric 'auc' is not tracked"),
+        ({"validation_freq": 0}, ValueError, "validation_freq must be at least 1"),
+        ({"validation_freq": 2}, ValueError, "larger than epochs=1"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(build_model, tiny_data, kwargs, error, message):
