@@ -23,7 +23,7 @@
 # | Question 1 (written) | 2 |
 # | **Total** | **8** |
 #
-# Runtime: about 13 s on a 2-core laptop (a few tiny networks for the checks, four small ones
+# Runtime: about 15 s on a 2-core laptop (a few tiny networks for the checks, four small ones
 # for the experiment).
 
 # %% nbgrader={"grade": false, "grade_id": "ex02-setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
