@@ -10,7 +10,11 @@ STAMP  := $(VENV)/.course-installed
 KERNEL := regularization-course
 JOBS   ?= 2
 # make setup installs the lock with uv (installed into .venv by pip; several times faster, see
-# README), and with pip where uv cannot be installed or with INSTALLER=pip.
+# README), and with pip where uv cannot be installed or with INSTALLER=pip. uv compiles the
+# packages' bytecode at install time (--compile-bytecode, as pip does by default): without it a
+# process that cannot write __pycache__ (a sandboxed grading kernel on its read-only view of .venv,
+# or any run under PYTHONDONTWRITEBYTECODE=1) compiles TensorFlow, scikit-learn and Matplotlib from
+# source at every start (measured: 18-23 s against 8-9 s to import the three, load 3).
 INSTALLER  ?= uv
 UV_VERSION := 0.13.9
 LAB_ARGS ?=
@@ -35,7 +39,7 @@ $(STAMP): pyproject.toml requirements-lock.txt
 	@if [ "$(INSTALLER)" = uv ] && $(PY) -m pip install --quiet --disable-pip-version-check \
 			"uv==$(UV_VERSION)" > /dev/null 2>&1; then \
 		echo "Installing requirements-lock.txt with uv"; \
-		$(BIN)/uv pip install --quiet --python $(PY) -r requirements-lock.txt && \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements-lock.txt && \
 		$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .; \
 	else \
 		echo "Installing requirements-lock.txt with pip"; \
@@ -102,7 +106,7 @@ test-min: ## Unit tests and lax nbval on the lowest versions the ranges allow (s
 	$(MIN_PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(MIN_UV) pip compile pyproject.toml --quiet --resolution lowest-direct --python $(MIN_PY) \
 		--extra lab --extra instructor --extra test --output-file $(MIN_VENV)/requirements-min.txt
-	$(MIN_UV) pip install --quiet --python $(MIN_PY) -r $(MIN_VENV)/requirements-min.txt
+	$(MIN_UV) pip install --quiet --compile-bytecode --python $(MIN_PY) -r $(MIN_VENV)/requirements-min.txt
 	$(MIN_UV) pip install --quiet --python $(MIN_PY) --no-deps -e .
 	$(MIN_PY) -m ipykernel install --sys-prefix --name $(KERNEL) > /dev/null
 	@grep -E '^(tensorflow|keras|numpy|scikit-learn|matplotlib|pandas|ipywidgets)==' \
